@@ -1,0 +1,94 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/warren-wiki/warren/storage"
+)
+
+// MustInitRepo creates a bare repository in a temporary directory with one
+// commit holding files (path → content), made by storage.InitRepo itself.
+func MustInitRepo(tb testing.TB, files map[string]string) *storage.Repo {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "repo.git")
+	r, err := storage.InitRepo(context.Background(), dir, fileChanges(files), "Test Author", "author@example.com", "initial")
+	if err != nil {
+		tb.Fatalf("InitRepo: %v", err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
+// MustGitRepo builds a bare repository with the real git CLI: one commit on
+// main holding files (path → content), the layout other tools (An Otter
+// Wiki, GitHub wikis) would have written. It returns the bare directory.
+func MustGitRepo(tb testing.TB, files map[string]string) string {
+	tb.Helper()
+	root := tb.TempDir()
+	work := filepath.Join(root, "work")
+	bare := filepath.Join(root, "repo.git")
+	MustGit(tb, root, "init", "-q", "-b", "main", work)
+	for _, p := range sortedKeys(files) {
+		full := filepath.Join(work, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(files[p]), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	MustGit(tb, work, "add", "-A")
+	MustGit(tb, work, "commit", "-q", "--allow-empty", "-m", "initial from git")
+	MustGit(tb, root, "clone", "-q", "--bare", work, bare)
+	return bare
+}
+
+// MustGit runs the git CLI in dir with a fixed identity and no user or
+// system configuration, failing the test on error; it returns stdout.
+func MustGit(tb testing.TB, dir string, args ...string) string {
+	tb.Helper()
+	out, err := TryGit(dir, args...)
+	if err != nil {
+		tb.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// TryGit runs the git CLI in dir like MustGit but returns the error, for
+// tests that expect git to refuse something.
+func TryGit(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_AUTHOR_NAME=Git CLI", "GIT_AUTHOR_EMAIL=cli@example.com",
+		"GIT_COMMITTER_NAME=Git CLI", "GIT_COMMITTER_EMAIL=cli@example.com",
+		"GIT_TERMINAL_PROMPT=0",
+	)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func fileChanges(files map[string]string) []storage.FileChange {
+	var fc []storage.FileChange
+	for _, p := range sortedKeys(files) {
+		fc = append(fc, storage.FileChange{Path: p, Content: []byte(files[p])})
+	}
+	return fc
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,270 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// registerAPIRoutes mounts the JSON API under a wiki's /-/api/.
+func (s *Server) registerAPIRoutes(r *mux.Router) {
+	r.HandleFunc("/pages", s.wikiRoute(wiki.RoleViewer, s.apiListPages)).Methods("GET")
+	r.HandleFunc("/pages/{path:.+}/history", s.wikiRoute(wiki.RoleViewer, s.apiPageHistory)).Methods("GET")
+	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiGetPage)).Methods("GET", "HEAD")
+	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiPutPage)).Methods("PUT")
+	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiDeletePage)).Methods("DELETE")
+	r.HandleFunc("/changes", s.wikiRoute(wiki.RoleViewer, s.apiChanges)).Methods("GET")
+	r.HandleFunc("/search", s.wikiRoute(wiki.RoleViewer, s.apiSearch)).Methods("GET")
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.apiError(w, r, wiki.Errorf(wiki.ENOTFOUND, "No such API endpoint."))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{
+			"error": map[string]string{"code": "method_not_allowed", "message": "Method not allowed."}})
+	})
+}
+
+// pageParam decodes and validates the {path} of an API URL.
+func pageParam(r *http.Request) (string, error) {
+	raw := mux.Vars(r)["path"]
+	name, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", wiki.Errorf(wiki.EINVALID, "page path is not valid URL encoding")
+	}
+	name = strings.TrimSuffix(name, wiki.PageExt)
+	return name, wiki.ValidatePageName(name)
+}
+
+type apiPage struct {
+	Path     string `json:"path"`
+	Title    string `json:"title"`
+	Content  string `json:"content"`
+	Revision string `json:"revision"`
+}
+
+func (s *Server) apiGetPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	name, err := pageParam(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := h.Store.Page(r.Context(), name, r.URL.Query().Get("rev"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	etag := `"` + p.Revision + `"`
+	w.Header().Set("ETag", etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiPage{Path: p.Name, Title: p.Title, Content: string(p.Content), Revision: p.Revision})
+}
+
+type apiPutBody struct {
+	Content *string `json:"content"`
+	Message string  `json:"message"`
+}
+
+// apiPutPage creates a page (201) or, with If-Match, updates it (200). An
+// update without If-Match is refused with 428 so that API clients can never
+// overwrite a page they have not read.
+func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	name, err := pageParam(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var body apiPutBody
+	if err := decodeJSON(r, &body); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if body.Content == nil {
+		s.apiError(w, r, wiki.Errorf(wiki.EINVALID, `body needs a "content" string`))
+		return
+	}
+	base, err := ifMatch(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	res, err := h.Store.Save(r.Context(), storage.SaveRequest{
+		Name: name, Content: []byte(*body.Content), BaseRevision: base, Message: body.Message,
+		Author: wiki.CallerFrom(r.Context()), Strict: true,
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	w.Header().Set("ETag", `"`+res.Revision+`"`)
+	writeJSON(w, status, map[string]any{"path": name, "revision": res.Revision, "created": res.Created})
+}
+
+// apiDeletePage deletes a page at the revision named by If-Match.
+func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	name, err := pageParam(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	base, err := ifMatch(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if base == "" {
+		s.apiError(w, r, wiki.Errorf(wiki.EPRECONDITIONNEEDED, "DELETE needs If-Match with the page's revision"))
+		return
+	}
+	rev, err := h.Store.Delete(r.Context(), name, base, r.URL.Query().Get("message"), wiki.CallerFrom(r.Context()))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"path": name, "revision": rev, "deleted": true})
+}
+
+// ifMatch reads one strong entity tag; "*" and lists are refused because a
+// revision is the only precondition the API understands.
+func ifMatch(r *http.Request) (string, error) {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" {
+		return "", nil
+	}
+	v = strings.TrimPrefix(v, "W/")
+	if len(v) < 3 || v[0] != '"' || v[len(v)-1] != '"' || strings.ContainsAny(v[1:len(v)-1], `",`) {
+		return "", wiki.Errorf(wiki.EINVALID, `If-Match must be one quoted revision, e.g. "3f2a…"`)
+	}
+	rev := v[1 : len(v)-1]
+	if !isHex(rev) {
+		return "", wiki.Errorf(wiki.EINVALID, "If-Match revision is not a commit id")
+	}
+	return rev, nil
+}
+
+func isHex(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeJSON reads one JSON object; malformed input is EINVALID and an
+// oversized body ETOOLARGE.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return asDomain(err)
+		}
+		return wiki.Errorf(wiki.EINVALID, "malformed JSON body: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return wiki.Errorf(wiki.EINVALID, "malformed JSON body: trailing data")
+	}
+	return nil
+}
+
+func (s *Server) apiListPages(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	q := r.URL.Query()
+	limit, err := limitParam(q.Get("limit"), 100, 1000)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	pages, err := h.Store.List(r.Context(), q.Get("prefix"), q.Get("after"), limit+1)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	next := ""
+	if len(pages) > limit {
+		pages = pages[:limit]
+		next = pages[limit-1].Name
+	}
+	if pages == nil {
+		pages = []wiki.PageInfo{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"pages": pages, "next": next})
+}
+
+func (s *Server) apiPageHistory(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	name, err := pageParam(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeChanges(w, r, h, name)
+}
+
+func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	s.writeChanges(w, r, h, "")
+}
+
+// writeChanges answers a page's history or the wiki's change log.
+func (s *Server) writeChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, name string) {
+	limit, err := limitParam(r.URL.Query().Get("limit"), 50, 500)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	changes, err := h.Store.History(r.Context(), name, limit, 0)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if changes == nil {
+		changes = []wiki.Change{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"history": changes})
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	limit, err := limitParam(r.URL.Query().Get("limit"), 20, 100)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	hits, err := h.Store.Search(r.Context(), r.URL.Query().Get("q"), limit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if hits == nil {
+		hits = []storage.SearchHit{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": hits})
+}
+
+// limitParam parses a page-size parameter.
+func limitParam(v string, def, max int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, wiki.Errorf(wiki.EINVALID, "limit must be a number from 1 to %d", max)
+	}
+	return n, nil
+}

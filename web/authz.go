@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// wikiHandler is a handler inside one wiki that has passed authorization; it
+// gets the request's wiki and the caller's role on it.
+type wikiHandler func(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role)
+
+// wikiRoute wraps fn so it runs only for callers with at least role min on
+// the request's wiki. A caller who may not read the wiki at all is told it
+// does not exist (404), so private wiki names do not leak; an anonymous
+// caller who needs more is asked for credentials (401); a known caller with
+// too little role is refused (403).
+func (s *Server) wikiRoute(min wiki.Role, fn wikiHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := tenant.From(r.Context())
+		if h == nil {
+			s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+			return
+		}
+		c := wiki.CallerFrom(r.Context())
+		role, err := s.Robot.Role(r.Context(), h.Info, c)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if role < min {
+			s.fail(w, r, denial(r, c, role))
+			return
+		}
+		fn(w, r, h, role)
+	}
+}
+
+// denial picks the error for a caller whose role is too low.
+func denial(r *http.Request, c *wiki.Caller, role wiki.Role) error {
+	switch {
+	case c.Anonymous() && (role > wiki.RoleNone || isMachine(r)):
+		return wiki.Errorf(wiki.EUNAUTHORIZED, "Sign in to do this.")
+	case role == wiki.RoleNone:
+		return wiki.Errorf(wiki.ENOTFOUND, "Not found.")
+	}
+	return wiki.Errorf(wiki.EFORBIDDEN, "Your role on this wiki (%s) does not allow this.", role)
+}
+
+// isMachine reports whether the request is for the API or git, whose clients
+// want JSON or plain-text errors and a 401 challenge instead of a page.
+func isMachine(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.Contains(p, "/-/api/") || strings.HasPrefix(p, "/-/api/") || strings.Contains(p, "/.git/")
+}
+
+// fail answers an error in the form the client expects.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isMachine(r) {
+		if strings.Contains(r.URL.Path, "/.git/") {
+			s.gitError(w, r, err)
+			return
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	s.htmlError(w, r, err)
+}
+
+// gitError answers a git client in plain text, with the Basic challenge git
+// needs to prompt for (or look up) credentials.
+func (s *Server) gitError(w http.ResponseWriter, r *http.Request, err error) {
+	err = asDomain(err)
+	s.logError(r, err)
+	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)
+	}
+	http.Error(w, wiki.ErrorMessage(err), ErrorStatus(err))
+}
+
+// isPlatformAdmin reports whether c may create and delete wikis.
+func (s *Server) isPlatformAdmin(c *wiki.Caller) bool {
+	if c.PlatformAdmin {
+		return true
+	}
+	if c.Anonymous() {
+		return false
+	}
+	principals := c.Principals()
+	for _, a := range s.Admins {
+		for _, p := range principals {
+			if a == p {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// codes is the one place where domain error codes become HTTP statuses.
+var codes = map[string]int{
+	wiki.ECONFLICT:           http.StatusConflict,
+	wiki.EINVALID:            http.StatusBadRequest,
+	wiki.ENOTFOUND:           http.StatusNotFound,
+	wiki.EUNAUTHORIZED:       http.StatusUnauthorized,
+	wiki.EFORBIDDEN:          http.StatusForbidden,
+	wiki.EPRECONDITION:       http.StatusPreconditionFailed,
+	wiki.EPRECONDITIONNEEDED: http.StatusPreconditionRequired,
+	wiki.ETOOLARGE:           http.StatusRequestEntityTooLarge,
+	wiki.EUNAVAILABLE:        http.StatusServiceUnavailable,
+	wiki.EEXISTS:             http.StatusConflict,
+	wiki.EINTERNAL:           http.StatusInternalServerError,
+}
+
+// ErrorStatus maps an error to its HTTP status.
+func ErrorStatus(err error) int {
+	if st, ok := codes[wiki.ErrorCode(asDomain(err))]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// asDomain turns the standard library's body-size error into ETOOLARGE so
+// that every handler reading a body gets 413 without special cases.
+func asDomain(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return wiki.Errorf(wiki.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
+	}
+	return err
+}
+
+// logError records internal errors with the request id; user errors are
+// not logged as errors because they are the user's, not ours.
+func (s *Server) logError(r *http.Request, err error) {
+	if wiki.ErrorCode(asDomain(err)) == wiki.EINTERNAL {
+		s.Logger.Error("request failed", "req", wiki.RequestIDFrom(r.Context()),
+			"method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// apiError writes the JSON error shape of the API.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	err = asDomain(err)
+	s.logError(r, err)
+	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)
+	}
+	writeJSON(w, ErrorStatus(err), map[string]any{
+		"error": map[string]string{"code": wiki.ErrorCode(err), "message": wiki.ErrorMessage(err)},
+	})
+}
+
+// writeJSON writes v with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("write json", "err", err)
+	}
+}

@@ -1,0 +1,119 @@
+// Package web is warren's HTTP side: the router, identity from trusted proxy
+// headers or tokens, authorization, the HTML pages, the JSON API, git smart
+// HTTP, static assets and metrics. It holds no per-wiki state: every wiki
+// request finds its wiki through tenant.From(r.Context()).
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Server serves every wiki and the platform pages. Its fields are its
+// dependencies and settings, wired in cmd/warren; it keeps no other state
+// that outlives a request except parsed templates and metrics.
+type Server struct {
+	Robot      *storage.Robot
+	Pool       *tenant.Pool
+	Proxy      ProxyConfig
+	Admins     []string // platform admins: logins or group:NAME
+	Dev        bool     // loopback callers without identity act as a platform admin
+	BaseDomain string   // host mode when set: wiki acme is acme.BaseDomain
+	DataDir    string   // DATA: robot.db and wikis/, for creating and deleting wikis
+	MaxBody    int64    // limit for request bodies other than git pushes
+	Git        storage.GitLimits
+	Logger     *slog.Logger
+	Registry   *prometheus.Registry // nil: metrics are not collected
+	Version    string
+
+	once    sync.Once
+	handler http.Handler
+	ui      *ui
+	metrics *metrics
+}
+
+// ServeHTTP builds the handler chain once and serves the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.once.Do(s.build)
+	s.handler.ServeHTTP(w, r)
+}
+
+func (s *Server) build() {
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.MaxBody <= 0 {
+		s.MaxBody = 10 << 20
+	}
+	s.ui = mustLoadUI()
+	s.metrics = newMetrics(s.Registry)
+	resolver := &tenant.Resolver{
+		Robot:      s.Robot,
+		Pool:       s.Pool,
+		BaseDomain: s.BaseDomain,
+		Wiki:       s.wikiRouter(),
+		Platform:   s.platformRouter(),
+		Fail:       s.fail,
+	}
+	cop := http.NewCrossOriginProtection()
+	// git clients send no Origin or Sec-Fetch-Site, so CrossOriginProtection
+	// already lets them through; the bypass documents that pushes are
+	// protected by credentials, not by same-origin checks.
+	cop.AddInsecureBypassPattern("POST /{path...}/.git/git-receive-pack")
+	cop.AddInsecureBypassPattern("POST /{path...}/.git/git-upload-pack")
+	var h http.Handler = resolver
+	h = cop.Handler(h)
+	h = s.identify(h)
+	h = s.limitBody(h)
+	h = s.securityHeaders(h)
+	h = s.observe(h)
+	h = s.recoverPanics(h)
+	s.handler = h
+}
+
+// wikiRouter routes inside one wiki; paths are relative to the wiki root.
+func (s *Server) wikiRouter() http.Handler {
+	r := mux.NewRouter()
+	r.SkipClean(true)
+	r.UseEncodedPath()
+	s.registerGitRoutes(r)
+	s.registerAPIRoutes(r.PathPrefix("/-/api/").Subrouter())
+	r.PathPrefix("/-/static/").Handler(s.staticHandler())
+	s.registerUIRoutes(r)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+	})
+	return r
+}
+
+// platformRouter routes the root: the wiki list, health, metrics, assets.
+func (s *Server) platformRouter() http.Handler {
+	r := mux.NewRouter()
+	r.HandleFunc("/-/healthz", s.handleHealth).Methods("GET", "HEAD")
+	if s.Registry != nil {
+		r.Handle("/-/metrics", s.metricsHandler()).Methods("GET")
+	}
+	r.PathPrefix("/-/static/").Handler(s.staticHandler())
+	s.registerPlatformRoutes(r)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+	})
+	return r
+}
+
+// handleHealth answers 200 while robot.db answers.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.Robot.DB.R.PingContext(r.Context()); err != nil {
+		http.Error(w, "robot.db unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,27 @@
+package wiki
+
+// Rendered is a page's Markdown turned into safe HTML, plus what the indexes
+// need from the same parse (so a page is parsed once per blob, not per use).
+type Rendered struct {
+	HTML  string   // sanitized; wikilinks carry class="wikilink" and data-wikilink="<lower-cased target>"
+	TOC   string   // sanitized <ul> of the headings, "" if fewer than two
+	Links []string // wikilink target page names, as written, without #fragments, deduplicated
+	Text  string   // plain text for the search index
+}
+
+// Renderer turns Markdown into Rendered. Version changes whenever the output
+// for the same input changes, so cached HTML keyed by (blob, Version) is never
+// served stale after an upgrade.
+type Renderer interface {
+	Render(src []byte, opt RenderOptions) (*Rendered, error)
+	Version() int
+}
+
+// RenderOptions carries what rendering needs from the wiki it renders for.
+type RenderOptions struct {
+	// Base is the URL path of the wiki root, ending in "/", e.g. "/acme/" in
+	// path mode or "/" in host mode. Page links are Base + escaped page name.
+	Base string
+	// Page is the name of the page being rendered, for relative links.
+	Page string
+}
