@@ -25,6 +25,14 @@ import (
 // without authentication; pushes take one sync.Mutex as the write lock.
 func MustServeGit(tb testing.TB, repo *storage.Repo, opt storage.ReceiveOptions) (url string) {
 	tb.Helper()
+	return serveGitObserved(tb, repo, opt, nil)
+}
+
+// serveGitObserved is MustServeGit calling observe (if not nil) with every
+// request before it is served, so tests can count negotiation rounds or
+// see request headers.
+func serveGitObserved(tb testing.TB, repo *storage.Repo, opt storage.ReceiveOptions, observe func(*http.Request)) string {
+	tb.Helper()
 	var lock sync.Mutex
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /info/refs", func(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +57,14 @@ func MustServeGit(tb testing.TB, repo *storage.Repo, opt storage.ReceiveOptions)
 			return storage.ReceivePack(ctx, repo, &lock, body, out, opt)
 		})
 	})
-	srv := httptest.NewServer(mux)
+	var h http.Handler = mux
+	if observe != nil {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			observe(r)
+			mux.ServeHTTP(w, r)
+		})
+	}
+	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv.URL
 }
@@ -135,14 +150,23 @@ func runGit(tb testing.TB, dir string, args ...string) string {
 // runGitErr is runGit for calls expected to fail; env adds variables.
 func runGitErr(tb testing.TB, dir string, env []string, args ...string) (string, error) {
 	tb.Helper()
+	cmd := gitCommand(tb, dir, args...)
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// gitCommand prepares the real git with runGit's clean environment. The
+// client asks for protocol v2 (git 2.39's default) on purpose: warren
+// answers v0 and git must fall back.
+func gitCommand(tb testing.TB, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("git", append([]string{
 		"-c", "user.name=Test User", "-c", "user.email=test@example.com",
 		"-c", "init.defaultBranch=main", "-c", "protocol.version=2",
 	}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(gitCleanEnv(tb.TempDir()), env...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	cmd.Env = gitCleanEnv(tb.TempDir())
+	return cmd
 }
 
 // gitCleanEnv is the process environment without any GIT_* variable, plus

@@ -2,8 +2,28 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
+	"strconv"
 	"sync"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// ReceivePackCapabilities are the receive-pack capabilities warren
+// implements, for the ref advertisement. Thin packs are accepted (their
+// bases are appended from the repository, as git's index-pack --fix-thin
+// does), so "no-thin" is not among them: a thin push of a small edit sends
+// a delta instead of the whole file.
+var ReceivePackCapabilities = []string{
+	"report-status", "delete-refs", "atomic", "ofs-delta", "side-band-64k", "quiet",
+}
+
+// Default push limits, used where GitLimits leaves a field zero.
+const (
+	DefaultMaxBlob = 20 << 20
+	DefaultMaxPush = 200 << 20
 )
 
 // ReceiveOptions say what one push may do and what follows it.
@@ -11,10 +31,198 @@ type ReceiveOptions struct {
 	Limits    GitLimits
 	CanForce  bool                            // may force-push and delete main (wiki admins)
 	OnUpdated func(ctx context.Context) error // runs after refs moved, e.g. index catch-up
+	// Repacker, if set, is asked to consolidate the repository in the
+	// background after a push that added a pack.
+	Repacker *Repacker
+	// Logger receives failures the client cannot be told about; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
-// ReceivePack serves one stateless-rpc git-receive-pack request
-// (placeholder: the owner replaces the body).
+// ReceivePack serves one stateless-rpc git-receive-pack request: it reads
+// the commands and the pack, checks both, installs the pack durably and
+// moves each accepted ref by compare-and-swap under lock (the wiki's write
+// lock, which web saves take too), then reports per ref.
+//
+// A malformed command list is returned as EINVALID before anything is
+// written, so the caller can answer 400. Everything after that (a bad pack,
+// refused refs) is reported through report-status and ReceivePack returns
+// nil; an error returned after the answer began is for the log only.
 func ReceivePack(ctx context.Context, repo *Repo, lock sync.Locker, req io.Reader, w io.Writer, opt ReceiveOptions) error {
-	return errTODO
+	opt.Limits = opt.Limits.pushLimits()
+	body := &pushLimitReader{r: req, left: opt.Limits.MaxPush, limit: opt.Limits.MaxPush}
+	pr := newPktReader(body)
+	push, err := readPushRequest(pr)
+	if err != nil {
+		return err
+	}
+	if len(push.cmds) == 0 {
+		return nil // git's probe, or a push with nothing to do
+	}
+	rp := &receiver{repo: repo, lock: lock, opt: opt, push: push, rep: newReporter(w, push.caps)}
+	if push.needsPack() {
+		in, err := receivePackFile(repo, pr.r, opt.Limits)
+		if err != nil {
+			return rp.unpackFailed(ctx, err, body)
+		}
+		defer in.discard() // removes the temporary files unless installed
+		rp.in = in
+		rp.rep.progress("received %d objects (%s)%s", len(in.objects)-in.thin, byteSize(in.received), thinNote(in.thin))
+	}
+	if err := rp.run(ctx); err != nil {
+		for _, c := range push.cmds {
+			c.refuse("internal server error")
+			c.moved = false
+		}
+		rp.rep.status("", push.cmds)
+		rp.rep.finish()
+		return err
+	}
+	return rp.rep.finish()
+}
+
+// receiver is one push on its way through ReceivePack.
+type receiver struct {
+	repo *Repo
+	lock sync.Locker
+	opt  ReceiveOptions
+	push *pushRequest
+	in   *incomingPack // nil if the push brought no pack
+	rep  *reporter
+}
+
+// run checks the commands, installs the pack, moves the refs and reports.
+func (rp *receiver) run(ctx context.Context) error {
+	if err := rp.checkCommands(ctx); err != nil {
+		return err
+	}
+	accepted := rp.accepted()
+	if err := ctx.Err(); err != nil {
+		return err // the client is gone: move nothing
+	}
+	if rp.in != nil && len(accepted) > 0 {
+		if err := rp.in.install(); err != nil {
+			return err
+		}
+		if err := rp.repo.Reload(); err != nil {
+			return err
+		}
+	}
+	moved, err := rp.updateRefs(context.WithoutCancel(ctx), accepted)
+	if err != nil {
+		return err
+	}
+	rp.rep.status("", rp.push.cmds)
+	if moved && rp.opt.OnUpdated != nil {
+		if err := rp.opt.OnUpdated(context.WithoutCancel(ctx)); err != nil {
+			rp.log("index update after push failed", err)
+			rp.rep.message("the push is saved, but updating the wiki's pages failed; they catch up on the next change")
+		}
+	}
+	if rp.in != nil && len(rp.in.objects) > 0 && moved && rp.opt.Repacker != nil {
+		rp.opt.Repacker.Enqueue(rp.repo)
+	}
+	return nil
+}
+
+// accepted lists the commands not refused so far.
+func (rp *receiver) accepted() []*pushCommand {
+	var out []*pushCommand
+	for _, c := range rp.push.cmds {
+		if c.reason == "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// unpackFailed reports a pack that could not be received: every command is
+// refused and nothing is changed.
+func (rp *receiver) unpackFailed(ctx context.Context, err error, body *pushLimitReader) error {
+	var ue *errUnpack
+	msg := ""
+	switch {
+	case errors.As(err, &ue):
+		msg = ue.msg
+	case wiki.ErrorCode(err) == wiki.ETOOLARGE:
+		msg = wiki.ErrorMessage(err)
+		body.drain()
+	case ctx.Err() != nil:
+		return err // the client went away; there is nobody to tell
+	default:
+		msg = "the server could not receive the pack"
+	}
+	for _, c := range rp.push.cmds {
+		c.refuse("unpacker error")
+	}
+	rp.rep.status(msg, rp.push.cmds)
+	if werr := rp.rep.finish(); werr != nil || ue != nil || wiki.ErrorCode(err) == wiki.ETOOLARGE {
+		return werr
+	}
+	return err // a broken connection or a full disk: for the log
+}
+
+func (rp *receiver) log(msg string, err error) {
+	if rp.opt.Logger != nil {
+		rp.opt.Logger.Error(msg, "repo", rp.repo.Dir(), "err", err)
+	}
+}
+
+func thinNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return ", completed with 1 base from the wiki"
+	}
+	return ", completed with " + strconv.Itoa(n) + " bases from the wiki"
+}
+
+// pushLimits fills in the default limits.
+func (l GitLimits) pushLimits() GitLimits {
+	if l.MaxBlob <= 0 {
+		l.MaxBlob = DefaultMaxBlob
+	}
+	if l.MaxPush <= 0 {
+		l.MaxPush = DefaultMaxPush
+	}
+	return l
+}
+
+// maxObject is the largest object a pack may hold at all. It is above
+// MaxBlob so that a blob a little over the limit reaches the tree check,
+// which names its path ("file too large: manual.pdf is 25 MiB"), while a
+// huge one is refused before anything holds it in memory.
+func (l GitLimits) maxObject() int64 {
+	return max(2*l.MaxBlob, l.MaxBlob+1<<20)
+}
+
+// pushLimitReader fails with ETOOLARGE once a request passes the push size
+// limit, before the excess reaches the disk.
+type pushLimitReader struct {
+	r     io.Reader
+	left  int64
+	limit int64
+}
+
+func (l *pushLimitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, wiki.Errorf(wiki.ETOOLARGE, "the push is larger than the limit of %s", byteSize(l.limit))
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// maxDrain bounds how much of an oversize push is read and thrown away so
+// that the client, which sends its whole body before reading, sees the
+// answer instead of a broken connection.
+const maxDrain = 256 << 20
+
+// drain discards the rest of an oversize request, up to maxDrain.
+func (l *pushLimitReader) drain() {
+	io.Copy(io.Discard, io.LimitReader(l.r, maxDrain))
 }

@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/wiki"
 )
 
 // MustInitRepo creates a bare repository in a temporary directory with one
@@ -91,4 +93,40 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// repoMustCommit commits files (path → content; content "" with del true
+// deletes) on top of parent with storage.Repo.Commit, failing on error.
+func repoMustCommit(tb testing.TB, r *storage.Repo, parent string, files map[string]string, deletes ...string) string {
+	tb.Helper()
+	changes := fileChanges(files)
+	for _, p := range deletes {
+		changes = append(changes, storage.FileChange{Path: p, Delete: true})
+	}
+	id, err := r.Commit(context.Background(), storage.CommitRequest{
+		Parent: parent, Changes: changes, AuthorName: "Ann Author", AuthorEmail: "ann@example.com",
+		Message: "change " + strings.Join(sortedKeys(files), ", "), When: time.Now(),
+	})
+	if err != nil {
+		tb.Fatalf("Commit: %v", err)
+	}
+	return id
+}
+
+// repoHead returns the repository's main branch, failing on error.
+func repoHead(tb testing.TB, r *storage.Repo) string {
+	tb.Helper()
+	h, err := r.Head(context.Background())
+	if err != nil {
+		tb.Fatalf("Head: %v", err)
+	}
+	return h
+}
+
+// repoWantCode fails unless err carries the application error code want.
+func repoWantCode(tb testing.TB, err error, want string) {
+	tb.Helper()
+	if got := wiki.ErrorCode(err); err == nil || got != want {
+		tb.Fatalf("error = %v (code %q), want code %q", err, got, want)
+	}
 }

@@ -21,6 +21,7 @@ type Wiki struct {
 
 	write sync.Mutex // the wiki's write lock
 	index sync.Mutex // serializes index catch-up
+	reads readStmts  // prepared statements of the page view
 }
 
 // Lock takes the wiki's write lock. Readers never take it.
@@ -59,8 +60,11 @@ type SaveResult struct {
 
 // ConflictError is returned (with code ECONFLICT) when a save overlaps
 // changes made since its base revision. The caller's text is kept as a draft.
+// It unwraps to a *wiki.Error, so wiki.ErrorCode(err) is ECONFLICT and
+// wiki.ErrorMessage(err) is Reason; errors.As finds the versions to show.
 type ConflictError struct {
 	Name            string
+	Reason          string // user-facing: why the save could not be merged
 	Base            []byte // content at BaseRevision
 	Theirs          []byte // current content
 	Mine            []byte // the caller's content

@@ -6,66 +6,84 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// The bodies below are placeholders for their owner; the signatures are the
-// contract web is written against.
+// The signatures below are the contract web is written against; each body
+// delegates to a helper in the file named after what it is (wiki_read.go,
+// wiki_save.go, wiki_history.go, search.go, drafts.go, index*.go).
 
 // Page returns a page at rev ("" = HEAD, through the page index; lookup falls
 // back to a case-insensitive match). ENOTFOUND if it does not exist.
-func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) { return nil, errTODO }
+func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
+	p, _, err := w.page(ctx, name, rev)
+	return p, err
+}
 
 // View returns a page with its rendered HTML, from the render cache when warm.
-func (w *Wiki) View(ctx context.Context, name, rev string) (*PageView, error) { return nil, errTODO }
+// Wikilinks to pages that do not exist get class "missing" and point at the
+// target's editor; the marks are applied per view, never cached.
+func (w *Wiki) View(ctx context.Context, name, rev string) (*PageView, error) {
+	return w.view(ctx, name, rev)
+}
 
 // Preview renders unsaved Markdown with the same renderer, without caching.
+// Missing pages are marked as in View, so the preview shows what a save will.
 func (w *Wiki) Preview(ctx context.Context, name string, content []byte) (string, error) {
-	return "", errTODO
+	return w.preview(ctx, name, content)
 }
 
 // Save commits one page edit under the write lock, merging three-way when
 // the page changed since req.BaseRevision; on overlap it returns a
-// *ConflictError and keeps the caller's text as a draft.
-func (w *Wiki) Save(ctx context.Context, req SaveRequest) (*SaveResult, error) { return nil, errTODO }
+// *ConflictError and keeps the caller's text as a draft. The index is
+// caught up before it returns, so the caller's next read sees the save.
+// Saving text identical to the current page commits nothing and returns
+// the page's current revision.
+func (w *Wiki) Save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
+	return w.save(ctx, req)
+}
 
-// Delete removes a page if it is still at baseRevision (EPRECONDITION if not).
+// Delete removes a page if it is still at baseRevision (EPRECONDITION if not,
+// EPRECONDITIONNEEDED if baseRevision is empty, ENOTFOUND if it is gone).
 func (w *Wiki) Delete(ctx context.Context, name, baseRevision, message string, author *wiki.Caller) (string, error) {
-	return "", errTODO
+	return w.deletePage(ctx, name, baseRevision, message, author)
 }
 
 // List pages in name order with cursor paging: names > after, with prefix.
+// limit <= 0 means 100; at most 1000.
 func (w *Wiki) List(ctx context.Context, prefix, after string, limit int) ([]wiki.PageInfo, error) {
-	return nil, errTODO
+	return w.list(ctx, prefix, after, limit)
 }
 
 // History lists a page's changes ("" = the whole wiki), newest first, from
-// the change index.
+// the change index. before > 0 pages on from a cursor; Changes returns the
+// cursors (wiki.Change has no field for them).
 func (w *Wiki) History(ctx context.Context, name string, limit int, before int64) ([]wiki.Change, error) {
-	return nil, errTODO
+	return w.history(ctx, name, limit, before)
 }
 
-// PageDiff returns the line diff of a page between two revisions.
+// PageDiff returns the line diff of a page between two revisions (from ""
+// = empty, to "" = HEAD).
 func (w *Wiki) PageDiff(ctx context.Context, name, from, to string) ([]DiffLine, error) {
-	return nil, errTODO
+	return w.pageDiff(ctx, name, from, to)
 }
 
-// Search queries the full-text index.
+// Search queries the full-text index. Every word the user typed is
+// searched for literally (never parsed as FTS syntax); all must match.
+// An empty query is EINVALID.
 func (w *Wiki) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
-	return nil, errTODO
+	return w.search(ctx, q, limit)
 }
 
 // Backlinks lists the pages that link to name.
 func (w *Wiki) Backlinks(ctx context.Context, name string) ([]wiki.PageInfo, error) {
-	return nil, errTODO
+	return w.backlinks(ctx, name)
 }
 
-// Draft returns the caller's kept text for a page, if any.
+// Draft returns the caller's kept text for a page and the revision it was
+// based on; ENOTFOUND if there is none.
 func (w *Wiki) Draft(ctx context.Context, name, author string) (content []byte, baseRevision string, err error) {
-	return nil, "", errTODO
+	return w.draft(ctx, name, author)
 }
 
 // Sync brings the page index, search index, link graph and change log up to
 // HEAD from the indexed_commit watermark. It runs on open and after every ref
 // update (web save or push), so a crash or an out-of-band push heals.
-func (w *Wiki) Sync(ctx context.Context) error { return errTODO }
-
-// Close closes the repository and wiki.db.
-func (w *Wiki) Close() error { return errTODO }
+func (w *Wiki) Sync(ctx context.Context) error { return w.sync(ctx) }

@@ -2,18 +2,99 @@ package tenant
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/wiki"
 )
 
-// Resolver finds the wiki a request is for (placeholder).
+// Resolver is the middleware that decides which wiki a request is for. It
+// looks the wiki up in robot.db (a request never creates a wiki), takes it
+// from the Pool for the length of the request, and hands the Wiki handler a
+// request whose context carries the Handle and whose path is relative to
+// the wiki root, so the wiki's routes are the same in path and host mode.
+//
+// It holds no lock while a handler runs: requests for different wikis run
+// fully in parallel.
 type Resolver struct {
 	Robot      *storage.Robot
 	Pool       *Pool
-	BaseDomain string
-	Wiki       http.Handler
-	Platform   http.Handler
-	Fail       func(http.ResponseWriter, *http.Request, error)
+	BaseDomain string       // host mode when set: wiki acme is acme.BaseDomain
+	Wiki       http.Handler // serves one wiki; paths relative to its root
+	Platform   http.Handler // serves the root: wiki list, /-/ pages, assets
+	// Fail answers a request that cannot reach its wiki (unknown, invalid,
+	// unavailable) with the status web maps the error's code to. Nil writes
+	// a bare 500, which is only fit for tests.
+	Fail func(http.ResponseWriter, *http.Request, error)
 }
 
-func (rv *Resolver) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
+// route is where a request goes.
+type route struct {
+	slug     string // "" = platform
+	path     string // in-wiki path (decoded)
+	rawPath  string // in-wiki path as sent, when it differs from the default encoding
+	root     string // URL path of the wiki root
+	redirect string // answer with a redirect here instead
+}
+
+// ServeHTTP routes the request to the platform or to its wiki.
+func (rv *Resolver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var rt route
+	var err error
+	if rv.BaseDomain != "" {
+		rt, err = routeHost(r, rv.BaseDomain)
+	} else {
+		rt, err = routePath(r)
+	}
+	switch {
+	case err != nil:
+		rv.fail(w, r, err)
+	case rt.redirect != "":
+		http.Redirect(w, r, rt.redirect, http.StatusPermanentRedirect)
+	case rt.slug == "":
+		rv.Platform.ServeHTTP(w, r)
+	default:
+		rv.serveWiki(w, r, rt)
+	}
+}
+
+// serveWiki looks the wiki up, holds it open for the request and calls the
+// Wiki handler with the Handle in the context and the in-wiki path.
+func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) {
+	ctx := r.Context()
+	info, err := rv.Robot.FindWiki(ctx, rt.slug)
+	if err != nil {
+		rv.fail(w, r, err)
+		return
+	}
+	store, release, err := rv.Pool.Acquire(ctx, rt.slug)
+	if err != nil {
+		rv.fail(w, r, err)
+		return
+	}
+	defer release()
+	r2 := r.WithContext(NewContext(ctx, &Handle{Info: info, Store: store, Root: rt.root}))
+	u := *r.URL
+	u.Path, u.RawPath = rt.path, rt.rawPath
+	r2.URL = &u
+	rv.Wiki.ServeHTTP(w, r2)
+}
+
+func (rv *Resolver) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if rv.Fail != nil {
+		rv.Fail(w, r, err)
+		return
+	}
+	http.Error(w, wiki.ErrorMessage(err), http.StatusInternalServerError)
+}
+
+// notFound is the answer for URLs that name no wiki and no platform page.
+func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Not found.") }
+
+// withQuery appends the request's query to a redirect target.
+func withQuery(target string, u *url.URL) string {
+	if u.RawQuery != "" {
+		return target + "?" + u.RawQuery
+	}
+	return target
+}

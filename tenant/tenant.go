@@ -16,6 +16,7 @@ import (
 type Handle struct {
 	Info  *wiki.Wiki
 	Store *storage.Wiki
+	Root  string // URL path of the wiki root, "/acme/" or "/"
 }
 
 type ctxKey struct{}

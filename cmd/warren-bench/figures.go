@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// bench holds one run's data directory and figures.
+type bench struct {
+	o         options
+	data, tmp string
+	figs      map[string]float64
+}
+
+const benchUser = "bench" // owner of every bench wiki, asserted via the proxy header
+
+func slugOf(i int) string { return fmt.Sprintf("w%05d", i) }
+
+// warren runs a warren CLI command to completion.
+func (b *bench) warren(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, b.o.warren, args...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("warren %s: %v: %s", args[0], err, out)
+	}
+	return nil
+}
+
+// serve starts `warren serve` on the bench data.
+func (b *bench) serve(ctx context.Context, extra ...string) (*server, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"serve", "--data", b.data, "--listen", addr, "--log-level", "warn"}, extra...)
+	return startProcess(ctx, addr, "/-/healthz", b.o.warren, args...)
+}
+
+// request builds a request as the bench user through the trusted header.
+func request(method, url string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, body)
+	if err == nil {
+		req.Header.Set("X-Forwarded-User", benchUser)
+	}
+	return req, err
+}
+
+// setup registers the wikis (in batches through the real CLI) and gives
+// the hot ones the typical page.
+func (b *bench) setup(ctx context.Context) error {
+	args := []string{"wiki", "create", "--data", b.data, "--owner", benchUser, "--visibility", "public", "bench"}
+	if err := b.warren(ctx, args...); err != nil {
+		return err
+	}
+	for lo := 1; lo <= b.o.wikis; lo += 2000 {
+		batch := append([]string{}, args[:len(args)-1]...)
+		for i := lo; i < lo+2000 && i <= b.o.wikis; i++ {
+			batch = append(batch, slugOf(i))
+		}
+		if err := b.warren(ctx, batch...); err != nil {
+			return err
+		}
+	}
+	srv, err := b.serve(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := newClient(b.o.conns)
+	slugs := []string{"bench"}
+	for i := 1; i <= min(b.o.hot, b.o.wikis); i++ {
+		slugs = append(slugs, slugOf(i))
+	}
+	for _, s := range slugs {
+		if err := putPage(client, "http://"+srv.addr+"/"+s+"/-/api/pages/Typical", typicalPage, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putPage creates or updates a page through the JSON API.
+func putPage(client *http.Client, url, content, rev string) error {
+	_, err := putPageRev(client, url, content, rev)
+	return err
+}
+
+func putPageRev(client *http.Client, url, content, rev string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"content": content, "message": "bench"})
+	req, err := request("PUT", url, strings.NewReader(string(body)))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if rev != "" {
+		req.Header.Set("If-Match", `"`+rev+`"`)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct{ Revision string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode >= 300 {
+		return "", fmt.Errorf("PUT %s: status %d %v", url, resp.StatusCode, err)
+	}
+	return out.Revision, nil
+}
+
+// views measures figures 1 and 2: the warm view against the hello
+// baseline, and the same view spread Zipf-wise over many wikis, in
+// alternating rounds on one server.
+func (b *bench) views(ctx context.Context) error {
+	srv, err := b.serve(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := newClient(b.o.conns)
+	pageURL := "http://" + srv.addr + "/bench/Typical"
+	hello, err := b.startHello(ctx, client, pageURL)
+	if err != nil {
+		return err
+	}
+	defer hello.stop()
+	helloURL := "http://" + hello.addr + "/"
+	get := func(url string) makeReq {
+		return func(int, int) (*http.Request, error) { return request("GET", url, nil) }
+	}
+	zipf := b.zipfReq("http://" + srv.addr)
+	for _, warm := range []makeReq{get(pageURL), get(helloURL)} { // warm-up, not measured
+		if _, err := runLoad(ctx, client, b.o.conns, time.Second, 0, warm); err != nil {
+			return err
+		}
+	}
+	var views, hellos, spread []result
+	for range b.o.rounds {
+		for _, step := range []struct {
+			mk  makeReq
+			dst *[]result
+		}{{get(pageURL), &views}, {get(helloURL), &hellos}, {zipf, &spread}} {
+			r, err := runLoad(ctx, client, b.o.conns, b.o.dur, 0, step.mk)
+			if err != nil {
+				return err
+			}
+			*step.dst = append(*step.dst, r)
+		}
+	}
+	v, h, z := merge(views), merge(hellos), merge(spread)
+	b.figs["view_rps"], b.figs["view_p50_ms"], b.figs["view_p99_ms"] = v.RPS(), ms(v.P50), ms(v.P99)
+	b.figs["hello_rps"] = h.RPS()
+	b.figs["view_vs_hello"] = v.RPS() / h.RPS()
+	b.figs["view_rps_10k"] = z.RPS()
+	b.figs["view_10k_vs_1"] = z.RPS() / v.RPS()
+	b.figs["rss_mib_10k"] = srv.peakRSSMiB()
+	b.figs["open_fds_10k"] = float64(srv.openFDs())
+	return nil
+}
+
+// zipfReq spreads views over the hot wikis with a Zipf distribution, as
+// real traffic over many wikis is: a few busy, a long tail.
+func (b *bench) zipfReq(base string) makeReq {
+	hot := uint64(min(b.o.hot, b.o.wikis))
+	gens := make([]*rand.Zipf, b.o.conns)
+	for i := range gens {
+		gens[i] = rand.NewZipf(rand.New(rand.NewPCG(uint64(i), 42)), 1.1, 1, hot-1)
+	}
+	return func(w, _ int) (*http.Request, error) {
+		return request("GET", base+"/"+slugOf(int(gens[w].Uint64())+1)+"/Typical", nil)
+	}
+}
+
+// coldOpens measures figure 3 on a server with a small pool: the first
+// request to never-opened wikis (creating and migrating wiki.db), then the
+// first request after each was evicted.
+func (b *bench) coldOpens(ctx context.Context) error {
+	srv, err := b.serve(ctx, "--max-open-wikis", "16")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := newClient(1)
+	n := min(200, b.o.wikis-b.o.hot)
+	if n <= 0 {
+		return fmt.Errorf("need more wikis than hot ones for cold opens")
+	}
+	first := b.o.wikis - n + 1 // the tail: never opened by earlier figures
+	mk := func(_, i int) (*http.Request, error) {
+		return request("GET", "http://"+srv.addr+"/"+slugOf(first+i)+"/", nil)
+	}
+	cold, err := runLoad(ctx, client, 1, time.Minute, n, mk)
+	if err != nil {
+		return err
+	}
+	again, err := runLoad(ctx, client, 1, time.Minute, n, mk)
+	if err != nil {
+		return err
+	}
+	b.figs["cold_open_p50_ms"], b.figs["cold_open_p99_ms"] = ms(cold.P50), ms(cold.P99)
+	b.figs["reopen_p50_ms"] = ms(again.P50)
+	return nil
+}
+
+// saves measures figure 4: sequential saves on one wiki, then eight
+// writers on eight wikis, each save a real commit through the JSON API.
+func (b *bench) saves(ctx context.Context) error {
+	srv, err := b.serve(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := newClient(8)
+	n, el, err := saveLoop(ctx, client, "http://"+srv.addr+"/bench/-/api/pages/Saved", b.o.dur)
+	if err != nil {
+		return err
+	}
+	b.figs["save_per_s"] = float64(n) / el.Seconds()
+	type out struct {
+		n   int
+		el  time.Duration
+		err error
+	}
+	ch := make(chan out, 8)
+	for i := 1; i <= 8; i++ {
+		go func() {
+			n, el, err := saveLoop(ctx, client, "http://"+srv.addr+"/"+slugOf(i)+"/-/api/pages/Saved", b.o.dur)
+			ch <- out{n, el, err}
+		}()
+	}
+	total, longest := 0, time.Duration(0)
+	for range 8 {
+		o := <-ch
+		if o.err != nil {
+			return o.err
+		}
+		total, longest = total+o.n, max(longest, o.el)
+	}
+	b.figs["save_per_s_8wikis"] = float64(total) / longest.Seconds()
+	return nil
+}
+
+// saveLoop saves one page over and over for d, each with If-Match of the
+// previous revision, and counts the saves.
+func saveLoop(ctx context.Context, client *http.Client, url string, d time.Duration) (int, time.Duration, error) {
+	start, rev, n := time.Now(), "", 0
+	for time.Since(start) < d && ctx.Err() == nil {
+		r, err := putPageRev(client, url, fmt.Sprintf("# Saved\n\nsave number %d\n", n), rev)
+		if err != nil {
+			return n, 0, err
+		}
+		rev, n = r, n+1
+	}
+	return n, time.Since(start), ctx.Err()
+}
+
+// startHello captures the page's exact response and serves it from memory
+// in a child process, the baseline of figure 1.
+func (b *bench) startHello(ctx context.Context, client *http.Client, pageURL string) (*server, error) {
+	req, _ := request("GET", pageURL, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		return nil, fmt.Errorf("fetch page for baseline: %d %v", resp.StatusCode, err)
+	}
+	file := filepath.Join(b.tmp, "hello.html")
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	return startProcess(ctx, addr, "/", self, "-hello", addr, file, resp.Header.Get("Content-Type"))
+}

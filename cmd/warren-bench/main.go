@@ -1,0 +1,144 @@
+// Command warren-bench measures warren against its baselines over loopback
+// HTTP: it starts real `warren serve` processes on generated data, drives
+// them with keep-alive clients, runs each baseline in the same run
+// (alternating), prints one table and writes the figures as JSON.
+// `make bench` runs it; it exits non-zero if any request fails.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+)
+
+type options struct {
+	warren  string
+	out     string
+	dur     time.Duration
+	rounds  int
+	conns   int
+	wikis   int
+	hot     int
+	clone   bool
+	commits int
+}
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-hello" { // child mode: the baseline server
+		serveHello(os.Args[2], os.Args[3], os.Args[4])
+		return
+	}
+	var o options
+	flag.StringVar(&o.warren, "warren", "bin/warren", "warren binary to measure")
+	flag.StringVar(&o.out, "out", envOr("BENCH_OUT", "bench.json"), "where to write the JSON figures")
+	flag.DurationVar(&o.dur, "d", 4*time.Second, "duration of each load round")
+	flag.IntVar(&o.rounds, "rounds", 3, "alternating rounds per compared figure")
+	flag.IntVar(&o.conns, "c", 16, "concurrent keep-alive connections")
+	flag.IntVar(&o.wikis, "wikis", 10000, "registered wikis for the spread figure")
+	flag.IntVar(&o.hot, "hot", 1000, "wikis the Zipf load spreads over")
+	flag.BoolVar(&o.clone, "clone", true, "measure the clone figure (needs the git binary)")
+	flag.IntVar(&o.commits, "commits", 2000, "commits (and pages) of the clone repository")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	figs, err := run(ctx, o)
+	printTable(figs)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "warren-bench: FAILED:", err)
+		os.Exit(1)
+	}
+	b, _ := json.MarshalIndent(figs, "", "  ")
+	if err := os.WriteFile(o.out, append(b, '\n'), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "warren-bench:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("\nfigures written to %s\n", o.out)
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// run measures every figure in order; figures already measured are kept
+// when a later one fails, but the run still fails.
+func run(ctx context.Context, o options) (map[string]float64, error) {
+	figs := map[string]float64{}
+	bin, err := filepath.Abs(o.warren)
+	if err != nil {
+		return figs, err
+	}
+	o.warren = bin
+	tmp, err := os.MkdirTemp("", "warren-bench-")
+	if err != nil {
+		return figs, err
+	}
+	defer os.RemoveAll(tmp)
+	b := &bench{o: o, data: filepath.Join(tmp, "data"), tmp: tmp, figs: figs}
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"setup", b.setup},
+		{"views", b.views},
+		{"cold opens", b.coldOpens},
+		{"saves", b.saves},
+	}
+	if o.clone {
+		steps = append(steps, struct {
+			name string
+			fn   func(context.Context) error
+		}{"clone", b.cloneFigure})
+	}
+	for _, s := range steps {
+		t0 := time.Now()
+		fmt.Fprintf(os.Stderr, "== %s\n", s.name)
+		if err := s.fn(ctx); err != nil {
+			return figs, fmt.Errorf("%s: %w", s.name, err)
+		}
+		fmt.Fprintf(os.Stderr, "   %s took %.1fs\n", s.name, time.Since(t0).Seconds())
+	}
+	return figs, nil
+}
+
+// rows orders the table: figure key, baseline key, ratio key, goal.
+var rows = [][4]string{
+	{"view_rps", "hello_rps", "view_vs_hello", "≥ 0.5"},
+	{"view_p50_ms", "", "", ""},
+	{"view_p99_ms", "", "", ""},
+	{"view_rps_10k", "view_rps", "view_10k_vs_1", "≥ 0.8"},
+	{"rss_mib_10k", "", "", "≤ 300"},
+	{"open_fds_10k", "", "", "< cap budget"},
+	{"cold_open_p50_ms", "", "", "≤ 10"},
+	{"cold_open_p99_ms", "", "", ""},
+	{"reopen_p50_ms", "", "", ""},
+	{"save_per_s", "", "", "≥ 650"},
+	{"save_per_s_8wikis", "", "", ""},
+	{"clone_s", "clone_git_s", "clone_vs_git", "≤ 1.5"},
+	{"clone_server_rss_mib", "clone_git_rss_mib", "", "≤ 64"},
+}
+
+func printTable(f map[string]float64) {
+	fmt.Printf("\n%-22s %12s %20s %12s %10s\n", "figure", "warren", "baseline", "ratio", "goal")
+	for _, r := range rows {
+		v, ok := f[r[0]]
+		if !ok {
+			continue
+		}
+		base, ratio := "", ""
+		if bv, ok := f[r[1]]; ok && r[1] != "" {
+			base = fmt.Sprintf("%.2f (%s)", bv, r[1])
+		}
+		if rv, ok := f[r[2]]; ok && r[2] != "" {
+			ratio = fmt.Sprintf("%.2f", rv)
+		}
+		fmt.Printf("%-22s %12.2f %20s %12s %10s\n", r[0], v, base, ratio, r[3])
+	}
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/web"
+	"github.com/warren-wiki/warren/wiki"
+	"github.com/warren-wiki/warren/wiki/markdown"
+)
+
+// serveConfig is everything `warren serve` can be told.
+type serveConfig struct {
+	data, listen, baseDomain, preset, debugAddr, logLevel string
+	userHeader, emailHeader, nameHeader, groupsHeader     string
+	groupsSep, secretHeader, secret                       string
+	trusted, admins                                       []string
+	maxOpen                                               int
+	idleTTL                                               time.Duration
+	maxBody, maxBlob, maxPush                             int64
+	dev                                                   bool
+}
+
+func newServeCmd() *cobra.Command {
+	var c serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve every wiki under --data over HTTP",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, c, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&c.data, "data", "./data", "data directory (robot.db and wikis/)")
+	f.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&c.baseDomain, "base-domain", "", "host mode: serve wiki SLUG at SLUG.<base-domain> (default: path mode, /SLUG/)")
+	f.StringSliceVar(&c.trusted, "trusted-proxy", []string{"127.0.0.1/32", "::1/128"}, "CIDR of the authenticating proxy whose identity headers are trusted (repeatable)")
+	f.StringVar(&c.preset, "proxy-preset", "oauth2-proxy", "identity header names: oauth2-proxy, authelia, authentik or tailscale")
+	f.StringVar(&c.userHeader, "user-header", "", "header with the user's login (overrides the preset)")
+	f.StringVar(&c.emailHeader, "email-header", "", "header with the user's e-mail (overrides the preset)")
+	f.StringVar(&c.nameHeader, "name-header", "", "header with the user's display name (overrides the preset)")
+	f.StringVar(&c.groupsHeader, "groups-header", "", "header with the user's groups (overrides the preset)")
+	f.StringVar(&c.groupsSep, "groups-separator", "", "separator between groups in one header value (overrides the preset)")
+	f.StringVar(&c.secretHeader, "proxy-secret-header", "", "header in which the proxy sends a shared secret (optional)")
+	f.StringVar(&c.secret, "proxy-secret", "", "the shared secret the proxy sends in --proxy-secret-header")
+	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
+	f.IntVar(&c.maxOpen, "max-open-wikis", 256, "most wikis kept open at once (file descriptors: about 6 per wiki)")
+	f.DurationVar(&c.idleTTL, "idle-timeout", 5*time.Minute, "close a wiki unused for this long")
+	f.Int64Var(&c.maxBody, "max-body", 10<<20, "largest request body in bytes (git pushes: --max-push)")
+	f.Int64Var(&c.maxBlob, "max-blob", 20<<20, "largest file a git push may bring, in bytes")
+	f.Int64Var(&c.maxPush, "max-push", 200<<20, "largest git push, in bytes")
+	f.BoolVar(&c.dev, "dev", false, "development: loopback requests without identity act as a platform admin; loopback listen only")
+	f.StringVar(&c.debugAddr, "debug-addr", "", "serve pprof on this address (off by default; keep it on loopback)")
+	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	return cmd
+}
+
+// runServe wires warren together and serves until ctx ends, then shuts
+// down gracefully: in-flight requests finish, wikis and robot.db close.
+func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (int, error) }) error {
+	logger, err := newLogger(c.logLevel)
+	if err != nil {
+		return err
+	}
+	proxy, err := proxyConfig(c)
+	if err != nil {
+		return err
+	}
+	if c.dev {
+		if err := loopbackOnly(c.listen); err != nil {
+			return err
+		}
+	}
+	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
+		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
+	}
+	robot, err := storage.OpenRobot(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer robot.DB.Close()
+	if err := storage.SweepLeftovers(c.data); err != nil {
+		logger.Warn("sweep leftovers", "err", err)
+	}
+	renderer := markdown.New()
+	pool := &tenant.Pool{Max: c.maxOpen, IdleTTL: c.idleTTL, Logger: logger,
+		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
+			base := "/" + slug + "/"
+			if c.baseDomain != "" {
+				base = "/"
+			}
+			return storage.OpenWiki(ctx, storage.WikiDir(c.data, slug), slug, renderer, base)
+		}}
+	defer pool.Close()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := &web.Server{
+		Robot: robot, Pool: pool, Proxy: proxy, Admins: c.admins, Dev: c.dev,
+		BaseDomain: c.baseDomain, DataDir: c.data, MaxBody: c.maxBody,
+		Git:    storage.GitLimits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
+		Logger: logger, Registry: reg, Version: version,
+	}
+	return listenAndServe(ctx, c, srv, logger, out)
+}
+
+// listenAndServe runs the HTTP server (and the optional pprof listener).
+func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, logger *slog.Logger, out interface{ Write([]byte) (int, error) }) error {
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.listen, err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if c.debugAddr != "" {
+		go serveDebug(c.debugAddr, logger)
+	}
+	if c.dev {
+		logger.Warn("DEVELOPMENT MODE: every loopback request without identity acts as a platform admin. Never use --dev in production.")
+	}
+	fmt.Fprintf(out, "warren serving %s on http://%s/\n", filepath.Clean(c.data), ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// serveDebug serves pprof on its own listener so profiles are never
+// reachable through the public one.
+func serveDebug(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	logger.Info("pprof listening", "addr", addr)
+	if err := http.ListenAndServe(addr, mux); err != nil {
+		logger.Error("pprof listener", "err", err)
+	}
+}
+
+// proxyConfig builds the identity settings from the preset and overrides.
+func proxyConfig(c serveConfig) (web.ProxyConfig, error) {
+	p, err := web.ProxyPreset(c.preset)
+	if err != nil {
+		return p, usageErr("%s", wiki.ErrorMessage(err))
+	}
+	if c.userHeader != "" {
+		p.UserHeaders = []string{c.userHeader}
+	}
+	for _, o := range []struct {
+		dst *string
+		v   string
+	}{
+		{&p.EmailHeader, c.emailHeader}, {&p.NameHeader, c.nameHeader},
+		{&p.GroupsHeader, c.groupsHeader}, {&p.GroupsSep, c.groupsSep},
+	} {
+		if o.v != "" {
+			*o.dst = o.v
+		}
+	}
+	if (c.secretHeader == "") != (c.secret == "") {
+		return p, usageErr("--proxy-secret-header and --proxy-secret go together")
+	}
+	p.SecretHeader, p.Secret = c.secretHeader, c.secret
+	if p.Trusted, err = web.ParseTrusted(c.trusted); err != nil {
+		return p, usageErr("%s", wiki.ErrorMessage(err))
+	}
+	return p, nil
+}
+
+// loopbackOnly refuses --dev on an address other machines can reach.
+func loopbackOnly(listen string) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return usageErr("invalid --listen %q: %v", listen, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !ip.IsLoopback() {
+		return usageErr("--dev refuses to listen on %q: use a loopback address such as 127.0.0.1:8080", listen)
+	}
+	return nil
+}
+
+func newLogger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageErr("invalid --log-level %q", level)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,242 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+var homeFiles = []storage.FileChange{{Path: "Home.md", Content: []byte("# Welcome\n")}}
+
+func mustCreateWiki(tb testing.TB, r *storage.Robot, data string, w wiki.Wiki) {
+	tb.Helper()
+	if err := storage.CreateWiki(context.Background(), r, data, w, homeFiles); err != nil {
+		tb.Fatalf("CreateWiki %s: %v", w.Slug, err)
+	}
+}
+
+// wikisEntries lists DATA/wikis, leftovers (dot-directories) included.
+func wikisEntries(tb testing.TB, data string) []string {
+	tb.Helper()
+	es, err := os.ReadDir(filepath.Join(data, "wikis"))
+	if os.IsNotExist(err) {
+		return nil
+	} else if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestCreateWiki(t *testing.T) {
+	r, clock, data := MustOpenRobot(t)
+	ctx := context.Background()
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "acme", Owner: "olivia", Visibility: wiki.Internal})
+	w, err := r.FindWiki(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Title != "acme" || w.Owner != "olivia" || w.Visibility != wiki.Internal || !w.CreatedAt.Equal(clock.Now()) {
+		t.Fatalf("row = %+v", w)
+	}
+	gs, _ := r.Grants(ctx, "acme")
+	if len(gs) != 1 || gs[0].Principal != "olivia" || gs[0].Role != "admin" {
+		t.Fatalf("grants = %+v, want olivia admin", gs)
+	}
+	if got := wikisEntries(t, data); strings.Join(got, ",") != "acme" {
+		t.Fatalf("DATA/wikis = %v, want only acme", got)
+	}
+	// The real git client reads the repository: branch main, Home.md.
+	dir := filepath.Join(storage.WikiDir(data, "acme"), "repo.git")
+	out, err := exec.Command("git", "--git-dir", dir, "show", "main:Home.md").CombinedOutput()
+	if err != nil || string(out) != "# Welcome\n" {
+		t.Fatalf("git show main:Home.md = %q, %v", out, err)
+	}
+	if out, err := exec.Command("git", "--git-dir", dir, "fsck", "--strict").CombinedOutput(); err != nil {
+		t.Fatalf("git fsck: %v\n%s", err, out)
+	}
+}
+
+func TestCreateWikiDefaults(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "plain", Title: "  Plain Wiki  "})
+	w, _ := r.FindWiki(context.Background(), "plain")
+	if w.Title != "Plain Wiki" || w.Visibility != wiki.Private || w.Owner != "" {
+		t.Fatalf("row = %+v", w)
+	}
+	if gs, _ := r.Grants(context.Background(), "plain"); len(gs) != 0 {
+		t.Fatalf("wiki without owner has grants %+v", gs)
+	}
+}
+
+func TestCreateWikiExists(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "acme", Title: "First"})
+	err := storage.CreateWiki(context.Background(), r, data, wiki.Wiki{Slug: "acme", Title: "Second"}, homeFiles)
+	wantCode(t, err, wiki.EEXISTS)
+	w, _ := r.FindWiki(context.Background(), "acme")
+	if w.Title != "First" {
+		t.Fatalf("existing wiki changed: %+v", w)
+	}
+	if got := wikisEntries(t, data); strings.Join(got, ",") != "acme" {
+		t.Fatalf("DATA/wikis = %v after refused create", got)
+	}
+}
+
+// TestCreateWikiBadInput names each refused create; none leaves a row, a
+// grant, an audit line or a directory behind.
+func TestCreateWikiBadInput(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	cases := map[string]wiki.Wiki{
+		"empty slug":            {Slug: ""},
+		"one character":         {Slug: "a"},
+		"upper case":            {Slug: "Acme"},
+		"leading dash":          {Slug: "-acme"},
+		"trailing dash":         {Slug: "acme-"},
+		"dot":                   {Slug: "ac.me"},
+		"path traversal":        {Slug: "../evil"},
+		"leftover-looking name": {Slug: ".creating-acme"},
+		"too long":              {Slug: strings.Repeat("a", 64)},
+		"reserved www":          {Slug: "www"},
+		"reserved api":          {Slug: "api"},
+		"reserved admin":        {Slug: "admin"},
+		"bad visibility":        {Slug: "acme", Visibility: "secret"},
+		"group as owner":        {Slug: "acme", Owner: "group:eng"},
+		"space in owner":        {Slug: "acme", Owner: "o livia"},
+		"control char in title": {Slug: "acme", Title: "a\x07b"},
+		"overlong title":        {Slug: "acme", Title: strings.Repeat("t", 201)},
+	}
+	for name, w := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := storage.CreateWiki(context.Background(), r, data, w, homeFiles)
+			wantCode(t, err, wiki.EINVALID)
+			for _, table := range []string{"wikis", "grants", "audit"} {
+				if n := countRows(t, r, table); n != 0 {
+					t.Fatalf("%d rows in %s", n, table)
+				}
+			}
+			if got := wikisEntries(t, data); len(got) != 0 {
+				t.Fatalf("DATA/wikis = %v", got)
+			}
+		})
+	}
+}
+
+// TestSweepLeftovers lays out what crashes leave in DATA/wikis and checks
+// that the sweep removes exactly those, not a create still in progress.
+func TestSweepLeftovers(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "keep"})
+	wikis := filepath.Join(data, "wikis")
+	mk := func(name string, age time.Duration) {
+		t.Helper()
+		dir := filepath.Join(wikis, name)
+		if err := os.MkdirAll(filepath.Join(dir, "repo.git", "objects"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-age)
+		if err := os.Chtimes(dir, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(".creating-crashed-1234", 2*storage.LeftoverAge)
+	mk(".creating-running-5678", 0)
+	mk(".deleting-gone-abcd", 0)
+	if err := storage.SweepLeftovers(data); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(wikisEntries(t, data), ","); got != ".creating-running-5678,keep" {
+		t.Fatalf("after sweep DATA/wikis = %s", got)
+	}
+	if err := storage.SweepLeftovers(t.TempDir()); err != nil {
+		t.Fatalf("sweep of a data dir without wikis: %v", err)
+	}
+}
+
+// TestCreateWikiAfterCrashBeforeCommit simulates a crash between renaming a
+// new wiki's directory into place and committing its row: the directory is
+// there, robot.db does not list it. It must not be served, and creating the
+// slug again must replace it.
+func TestCreateWikiAfterCrashBeforeCommit(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	orphan := storage.WikiDir(data, "acme")
+	if err := os.MkdirAll(filepath.Join(orphan, "repo.git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(orphan, "marker"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.FindWiki(context.Background(), "acme")
+	wantCode(t, err, wiki.ENOTFOUND)
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "acme"})
+	if _, err := os.Stat(filepath.Join(orphan, "marker")); !os.IsNotExist(err) {
+		t.Fatalf("orphan's file survived the new create: %v", err)
+	}
+	if got := strings.Join(wikisEntries(t, data), ","); got != "acme" {
+		t.Fatalf("DATA/wikis = %s", got)
+	}
+}
+
+func TestDeleteWiki(t *testing.T) {
+	r, clock, data := MustOpenRobot(t)
+	ctx := context.Background()
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "acme", Owner: "olivia"})
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "other", Owner: "olivia"})
+	mustGrant(t, r, "acme", "bob", wiki.RoleEditor)
+	scoped, _ := mustCreateToken(t, r, "bob", "acme", wiki.RoleEditor, time.Time{})
+	unscoped, _ := mustCreateToken(t, r, "bob", "", wiki.RoleEditor, clock.In(time.Hour))
+	if err := storage.DeleteWiki(ctx, r, data, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.FindWiki(ctx, "acme")
+	wantCode(t, err, wiki.ENOTFOUND)
+	var grants int
+	if err := r.DB.R.Get(&grants, `SELECT count(*) FROM grants WHERE wiki = 'acme'`); err != nil || grants != 0 {
+		t.Fatalf("grants left on deleted wiki: %d, %v", grants, err)
+	}
+	_, err = r.VerifyToken(ctx, scoped)
+	wantCode(t, err, wiki.EUNAUTHORIZED)
+	if _, err := r.VerifyToken(ctx, unscoped); err != nil {
+		t.Fatalf("unscoped token lost with the wiki: %v", err)
+	}
+	if got := strings.Join(wikisEntries(t, data), ","); got != "other" {
+		t.Fatalf("DATA/wikis = %s", got)
+	}
+	wantCode(t, storage.DeleteWiki(ctx, r, data, "acme"), wiki.ENOTFOUND)
+	wantCode(t, storage.DeleteWiki(ctx, r, data, "../other"), wiki.ENOTFOUND)
+
+	// The slug is free again, and the new wiki starts empty of old grants.
+	mustCreateWiki(t, r, data, wiki.Wiki{Slug: "acme"})
+	if gs, _ := r.Grants(ctx, "acme"); len(gs) != 0 {
+		t.Fatalf("recreated wiki inherited grants %+v", gs)
+	}
+}
+
+// TestCreateManyWikis creates wikis one after another with one Robot, the
+// way the CLI does for a batch, and lists them back.
+func TestCreateManyWikis(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	const n = 50
+	for i := range n {
+		mustCreateWiki(t, r, data, wiki.Wiki{Slug: "w" + string(rune('a'+i/26)) + string(rune('a'+i%26))})
+	}
+	ws, err := r.ListWikis(context.Background())
+	if err != nil || len(ws) != n {
+		t.Fatalf("ListWikis = %d wikis, %v", len(ws), err)
+	}
+	if got := len(wikisEntries(t, data)); got != n {
+		t.Fatalf("DATA/wikis has %d entries, want %d", got, n)
+	}
+}

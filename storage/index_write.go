@@ -1,0 +1,226 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// apply writes a plan in one writer transaction, watermark included, so
+// readers see either the old index or the new one, never a mix.
+func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
+	tx, err := w.DB.W.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ix, err := newIndexWriter(ctx, tx, w.Renderer.Version())
+	if err != nil {
+		return err
+	}
+	defer ix.close()
+	if p.rebuild {
+		if err := ix.clear(); err != nil {
+			return err
+		}
+	}
+	for i := range p.commits {
+		if err := ix.addChanges(&p.commits[i]); err != nil {
+			return err
+		}
+	}
+	for _, f := range p.files {
+		if err := w.indexFile(ix, f); err != nil {
+			return err
+		}
+	}
+	if p.rebuild {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
+			return err
+		}
+	}
+	if err := setMeta(ctx, tx, metaIndexed, p.head); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// indexFile reads and renders one page's final blob and stores all that is
+// derived from it; the HTML goes into the render cache so the first view
+// after a save or push is already warm.
+func (w *Wiki) indexFile(ix *indexWriter, f pageState) error {
+	if f.blob == "" {
+		return ix.removePage(f)
+	}
+	content, err := w.Repo.ReadBlob(ix.ctx, f.blob)
+	if err != nil {
+		return err
+	}
+	r, err := w.Renderer.Render(content, wiki.RenderOptions{Base: w.Base, Page: f.name})
+	if err != nil || r == nil {
+		// A page the renderer cannot handle stays findable by its raw text.
+		r = &wiki.Rendered{Text: string(content)}
+	} else if err := ix.cache(f.blob, r); err != nil {
+		return err
+	}
+	return ix.putPage(f, pageTitle(f.name, content), r)
+}
+
+// indexWriter holds the statements one Sync runs many times, prepared once.
+type indexWriter struct {
+	ctx     context.Context
+	tx      *sqlx.Tx
+	version int
+	stmts   map[string]*sqlx.Stmt
+}
+
+// Statements of the indexer, by short name.
+var indexSQL = map[string]string{
+	"oldBlob": `SELECT blob FROM pages WHERE name = ?`,
+	"upsert": `INSERT INTO pages(name, lname, title, blob, revision, updated_at, file) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET lname = excluded.lname, title = excluded.title, blob = excluded.blob,
+		revision = excluded.revision, updated_at = excluded.updated_at, file = excluded.file
+		RETURNING rowid`,
+	"remove":    `DELETE FROM pages WHERE name = ? AND file = ? RETURNING rowid, blob`,
+	"ftsDelete": `DELETE FROM pages_fts WHERE rowid = ?`,
+	"ftsInsert": `INSERT INTO pages_fts(rowid, name, title, body) VALUES (?, ?, ?, ?)`,
+	"unlink":    `DELETE FROM links WHERE src = ?`,
+	"link":      `INSERT OR IGNORE INTO links(src, dst) VALUES (?, ?)`,
+	"cache": `INSERT INTO render_cache(blob, renderer_version, html, toc) VALUES (?, ?, ?, ?)
+		ON CONFLICT(blob, renderer_version) DO UPDATE SET html = excluded.html, toc = excluded.toc`,
+	"prune":  `DELETE FROM render_cache WHERE blob = ? AND NOT EXISTS (SELECT 1 FROM pages WHERE blob = ?)`,
+	"change": `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
+}
+
+func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int) (*indexWriter, error) {
+	ix := &indexWriter{ctx: ctx, tx: tx, version: version, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
+	for name, q := range indexSQL {
+		st, err := tx.PreparexContext(ctx, q)
+		if err != nil {
+			ix.close()
+			return nil, err
+		}
+		ix.stmts[name] = st
+	}
+	return ix, nil
+}
+
+func (ix *indexWriter) close() {
+	for _, st := range ix.stmts {
+		st.Close()
+	}
+}
+
+func (ix *indexWriter) exec(name string, args ...any) error {
+	_, err := ix.stmts[name].ExecContext(ix.ctx, args...)
+	return err
+}
+
+// clear empties the derived tables before a rebuild. The render cache is
+// kept: it is keyed by blob, so what it holds is still right.
+func (ix *indexWriter) clear() error {
+	for _, t := range []string{"pages", "pages_fts", "links", "changes"} {
+		if _, err := ix.tx.ExecContext(ix.ctx, "DELETE FROM "+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addChanges records one change-log row per page the commit touched.
+func (ix *indexWriter) addChanges(c *CommitInfo) error {
+	for _, ch := range c.Changes {
+		name, ok := pageName(ch.Path)
+		if !ok {
+			continue
+		}
+		msg := strings.TrimSpace(c.Message)
+		if err := ix.exec("change", c.ID, name, ch.Action, c.Author, msg, formatTime(c.Time)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putPage stores a page's row, search text and outgoing links. The FTS row
+// shares the page row's rowid, which an upsert keeps, so replacing a page's
+// text never scans the search table.
+func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) error {
+	var old string
+	err := ix.stmts["oldBlob"].GetContext(ix.ctx, &old, f.name)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var rowid int64
+	err = ix.stmts["upsert"].GetContext(ix.ctx, &rowid,
+		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file)
+	if err != nil {
+		return err
+	}
+	if err := ix.exec("ftsDelete", rowid); err != nil {
+		return err
+	}
+	if err := ix.exec("ftsInsert", rowid, f.name, title, searchText(r.Text)); err != nil {
+		return err
+	}
+	if err := ix.setLinks(f.name, r.Links); err != nil {
+		return err
+	}
+	if old != "" && old != f.blob {
+		return ix.exec("prune", old, old)
+	}
+	return nil
+}
+
+// removePage drops a page whose file is gone, unless another file (same
+// name, other case of extension) has taken the page over.
+func (ix *indexWriter) removePage(f pageState) error {
+	var row struct {
+		RowID int64  `db:"rowid"`
+		Blob  string `db:"blob"`
+	}
+	err := ix.stmts["remove"].GetContext(ix.ctx, &row, f.name, f.file)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := ix.exec("ftsDelete", row.RowID); err != nil {
+		return err
+	}
+	if err := ix.exec("unlink", f.name); err != nil {
+		return err
+	}
+	return ix.exec("prune", row.Blob, row.Blob)
+}
+
+// setLinks replaces a page's outgoing links with lower-cased targets, the
+// form pages.lname and the renderer's data-wikilink use.
+func (ix *indexWriter) setLinks(src string, targets []string) error {
+	if err := ix.exec("unlink", src); err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
+			if err := ix.exec("link", src, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// cache stores rendered HTML under its blob and the renderer version.
+func (ix *indexWriter) cache(blob string, r *wiki.Rendered) error {
+	return ix.exec("cache", blob, ix.version, r.HTML, r.TOC)
+}
+
+// searchText drops the two control characters Search uses to mark hits in
+// snippets, so page text can never forge a <mark>.
+func searchText(s string) string {
+	return strings.NewReplacer(snippetOpen, " ", snippetClose, " ").Replace(s)
+}

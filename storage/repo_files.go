@@ -1,0 +1,137 @@
+package storage
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Durable file writing. A crash at any instant must lose no acknowledged
+// write, so every file is fsynced before it is renamed into place and the
+// directory is fsynced after the rename.
+
+// writeFileSync writes a new file and fsyncs it. It is used only while
+// InitRepo lays out a fresh private directory.
+func writeFileSync(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir fsyncs a directory so that entries created or renamed in it survive
+// a crash.
+func syncDir(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// syncRootDir is syncDir inside the repository's root.
+func (r *Repo) syncRootDir(name string) error {
+	f, err := r.root.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// writeSynced writes data to an open file, fsyncs and closes it; on error the
+// file is closed and removed.
+func (r *Repo) writeSynced(f *os.File, name string, data []byte) error {
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		r.root.Remove(name)
+	}
+	return err
+}
+
+// looseObject is one object a commit is about to write.
+type looseObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+// writeLooseObjects stores objects as loose files the way git does (zlib of
+// "type size\0content" at objects/xx/yyyy…), each fsynced, then fsyncs every
+// directory touched, so that all of them are durable before any ref names
+// them. Objects already present are skipped.
+func (r *Repo) writeLooseObjects(objs []looseObject) error {
+	dirs := map[string]bool{}
+	for _, o := range objs {
+		if ok, err := r.hasObject(o.hash); err != nil {
+			return err
+		} else if ok {
+			continue
+		}
+		dir, err := r.writeLoose(o)
+		if err != nil {
+			return fmt.Errorf("write object %s: %w", o.hash, err)
+		}
+		dirs[dir] = true
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
+	for dir := range dirs {
+		if err := r.syncRootDir(dir); err != nil {
+			return err
+		}
+	}
+	return r.syncRootDir("objects")
+}
+
+func (r *Repo) writeLoose(o looseObject) (string, error) {
+	hex := o.hash.String()
+	dir := path.Join("objects", hex[:2])
+	if err := r.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", err
+	}
+	var buf bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&buf, zlib.DefaultCompression)
+	fmt.Fprintf(zw, "%s %d\x00", o.typ, len(o.data))
+	zw.Write(o.data)
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	tmp := path.Join(dir, "tmp_obj_"+rand.Text())
+	f, err := r.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if err != nil {
+		return "", err
+	}
+	if err := r.writeSynced(f, tmp, buf.Bytes()); err != nil {
+		return "", err
+	}
+	if err := r.root.Rename(tmp, path.Join(dir, hex[2:])); err != nil {
+		r.root.Remove(tmp)
+		return "", err
+	}
+	return dir, nil
+}

@@ -1,0 +1,137 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/schema"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Keys of the indexer's state in wiki.db's meta table.
+const (
+	metaIndexed  = "indexed_commit" // the commit the derived tables describe
+	metaBase     = "render_base"    // the URL base baked into cached HTML
+	metaRenderer = "render_version" // the renderer version the indexes were built with
+	timeLayout   = time.RFC3339Nano // how times are stored in wiki.db (UTC)
+)
+
+// OpenWiki opens one wiki's directory (DATA/wikis/<slug>): its bare
+// repository and its wiki.db, which is created and migrated on first use.
+// The indexes are brought up to HEAD before it returns, so a crash or an
+// out-of-band push since the last run heals here. A wiki.db that is
+// corrupt or newer than this binary fails with EUNAVAILABLE.
+func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base string) (*Wiki, error) {
+	repo, err := OpenRepo(filepath.Join(dir, "repo.git"))
+	if err != nil {
+		return nil, err
+	}
+	db, err := OpenDB(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki, DBOptions{Readers: 2})
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	w := &Wiki{Slug: slug, Repo: repo, DB: db, Renderer: r, Base: base, Now: time.Now}
+	if err := w.checkRenderer(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := w.Sync(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Close closes the repository and wiki.db. It tolerates a Wiki built by
+// hand with only some of its parts.
+func (w *Wiki) Close() error {
+	var errs []error
+	if w.Repo != nil {
+		errs = append(errs, w.Repo.Close())
+	}
+	if w.DB != nil {
+		w.closeReadStmts()
+		errs = append(errs, w.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// checkRenderer drops what an earlier run derived with another renderer
+// version or another URL base: cached HTML has the base baked into its
+// links, and search text and the link graph come from the renderer, so both
+// are rebuilt (and the cache warmed again) by the Sync that follows.
+func (w *Wiki) checkRenderer(ctx context.Context) error {
+	version := strconv.Itoa(w.Renderer.Version())
+	if same, err := w.rendererUnchanged(ctx, w.DB.R, version); same || err != nil {
+		return err
+	}
+	tx, err := w.DB.W.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaIndexed); err != nil {
+		return err
+	}
+	if err := setMeta(ctx, tx, metaBase, w.Base); err != nil {
+		return err
+	}
+	if err := setMeta(ctx, tx, metaRenderer, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// rendererUnchanged reports whether the indexes were built with this base
+// and renderer version, so that a normal open writes nothing.
+func (w *Wiki) rendererUnchanged(ctx context.Context, q sqlx.QueryerContext, version string) (bool, error) {
+	base, err := getMeta(ctx, q, metaBase)
+	if err != nil {
+		return false, err
+	}
+	v, err := getMeta(ctx, q, metaRenderer)
+	return base == w.Base && v == version, err
+}
+
+// getMeta reads one indexer key; a missing key reads as "".
+func getMeta(ctx context.Context, q sqlx.QueryerContext, key string) (string, error) {
+	var v string
+	err := sqlx.GetContext(ctx, q, &v, `SELECT value FROM meta WHERE key = ?`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// setMeta writes one indexer key.
+func setMeta(ctx context.Context, tx *sqlx.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		key, value)
+	return err
+}
+
+// now is the wiki's clock; tests may set Now.
+func (w *Wiki) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+// formatTime and parseTime keep stored times in one sortable UTC form.
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}

@@ -1,0 +1,220 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Unwrap gives the conflict its application code, so wiki.ErrorCode sees
+// ECONFLICT and web needs no special case to pick the status.
+func (e *ConflictError) Unwrap() error {
+	reason := e.Reason
+	if reason == "" {
+		reason = "the page changed since you started editing"
+	}
+	return &wiki.Error{Code: wiki.ECONFLICT, Message: reason}
+}
+
+// writeOp runs op under the wiki's write lock on a freshly indexed HEAD,
+// which op must use as its commit's parent: the index then describes
+// exactly the tree op builds on. If HEAD moves anyway (an out-of-band
+// writer such as the git CLI on the server), the commit's compare-and-swap
+// fails and op runs once more on the new HEAD.
+func (w *Wiki) writeOp(ctx context.Context, op func(head string) error) error {
+	w.Lock()
+	defer w.Unlock()
+	for attempt := 0; ; attempt++ {
+		head, err := w.syncHead(ctx)
+		if err != nil {
+			return err
+		}
+		err = op(head)
+		if attempt > 0 || !lostRace(err) {
+			return err
+		}
+	}
+}
+
+// lostRace tells a failed ref compare-and-swap from a merge conflict.
+func lostRace(err error) bool {
+	var ce *ConflictError
+	return wiki.ErrorCode(err) == wiki.ECONFLICT && !errors.As(err, &ce)
+}
+
+// save is Save's body; see Save in wiki_ops.go.
+func (w *Wiki) save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
+	if err := wiki.ValidatePageName(req.Name); err != nil {
+		return nil, err
+	}
+	if req.BaseRevision != "" {
+		if err := validRevision(req.BaseRevision); err != nil {
+			return nil, err
+		}
+	}
+	if req.Author == nil {
+		req.Author = &wiki.Caller{}
+	}
+	var res *SaveResult
+	err := w.writeOp(ctx, func(head string) (err error) {
+		res, err = w.saveOn(ctx, head, req)
+		return err
+	})
+	return res, err
+}
+
+// saveOn decides what to commit on head and commits it.
+func (w *Wiki) saveOn(ctx context.Context, head string, req SaveRequest) (*SaveResult, error) {
+	cur, current, err := w.currentPage(ctx, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	content, merged, err := w.resolve(ctx, req, cur, current)
+	if err != nil {
+		return nil, err
+	}
+	name, file, verb := req.Name, wiki.PageFile(req.Name), "Create"
+	if cur != nil {
+		name, file, verb = cur.Name, cur.File, "Update"
+	}
+	res := &SaveResult{Revision: head, Created: cur == nil, Merged: merged}
+	if cur != nil && bytes.Equal(content, current) {
+		res.Revision = cur.Revision // nothing to commit: saving unchanged text is not an edit
+	} else {
+		res.Revision, err = w.Repo.Commit(ctx, CommitRequest{
+			Parent:      head,
+			Changes:     []FileChange{{Path: file, Content: content}},
+			AuthorName:  req.Author.AuthorName(),
+			AuthorEmail: req.Author.AuthorEmail(),
+			Message:     commitMessage(req.Message, verb, name),
+			When:        w.now(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := w.sync(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if !req.Author.Anonymous() {
+		if err := deleteDraft(ctx, w.DB.W, name, req.Author.Login); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// currentPage returns the indexed page and its content, or nil if absent.
+func (w *Wiki) currentPage(ctx context.Context, name string) (*pageRow, []byte, error) {
+	cur, err := w.indexedPage(ctx, name)
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	content, err := w.Repo.ReadBlob(ctx, cur.Blob)
+	return cur, content, err
+}
+
+// resolve decides the text to commit: the caller's when it built on the
+// current revision (or creates a new page), a clean three-way merge when
+// the page changed since, and otherwise a conflict that keeps the caller's
+// text as a draft. Strict requests never merge.
+func (w *Wiki) resolve(ctx context.Context, req SaveRequest, cur *pageRow, current []byte) ([]byte, bool, error) {
+	switch {
+	case cur == nil && req.BaseRevision == "", cur != nil && req.BaseRevision == cur.Revision:
+		return req.Content, false, nil
+	case req.Strict && cur != nil && req.BaseRevision == "":
+		return nil, false, wiki.Errorf(wiki.EPRECONDITIONNEEDED, "page %q exists; updating it needs its current revision", cur.Name)
+	case req.Strict && cur == nil:
+		return nil, false, wiki.Errorf(wiki.EPRECONDITION, "page %q no longer exists", req.Name)
+	case req.Strict:
+		return nil, false, wiki.Errorf(wiki.EPRECONDITION, "page %q changed since revision %s", cur.Name, req.BaseRevision)
+	case cur == nil:
+		base, _, err := w.contentAt(ctx, req.Name, req.BaseRevision)
+		if err != nil {
+			return nil, false, err
+		}
+		return nil, false, w.conflict(ctx, req, nil, base, nil, "the page was deleted since you started editing")
+	case req.BaseRevision == "":
+		return nil, false, w.conflict(ctx, req, cur, nil, current, "a page with this name already exists")
+	}
+	base, ok, err := w.contentAt(ctx, cur.Name, req.BaseRevision)
+	if err != nil {
+		return nil, false, err
+	}
+	if ok {
+		if merged, clean := Merge3(base, current, req.Content); clean {
+			return merged, true, nil
+		}
+	}
+	return nil, false, w.conflict(ctx, req, cur, base, current,
+		"the page changed since you started editing and the changes overlap")
+}
+
+// conflict keeps the caller's text as a draft (signed-in callers only:
+// anonymous ones have no key to find it again) and describes both sides.
+func (w *Wiki) conflict(ctx context.Context, req SaveRequest, cur *pageRow, base, theirs []byte, reason string) error {
+	ce := &ConflictError{Name: req.Name, Reason: reason, Base: base, Theirs: theirs, Mine: req.Content}
+	if cur != nil {
+		ce.Name, ce.CurrentRevision = cur.Name, cur.Revision
+	}
+	if !req.Author.Anonymous() {
+		err := putDraft(ctx, w.DB.W, ce.Name, req.Author.Login, req.BaseRevision, req.Content, formatTime(w.now()))
+		if err != nil {
+			return err
+		}
+	}
+	return ce
+}
+
+// commitMessage is the caller's message, or "<Verb> <page>".
+func commitMessage(msg, verb, name string) string {
+	if msg = strings.TrimSpace(msg); msg != "" {
+		return msg
+	}
+	return verb + " " + name
+}
+
+// deletePage is Delete's body; see Delete in wiki_ops.go.
+func (w *Wiki) deletePage(ctx context.Context, name, baseRevision, message string, author *wiki.Caller) (string, error) {
+	if err := wiki.ValidatePageName(name); err != nil {
+		return "", err
+	}
+	if baseRevision == "" {
+		return "", wiki.Errorf(wiki.EPRECONDITIONNEEDED, "deleting %q needs its current revision", name)
+	}
+	if err := validRevision(baseRevision); err != nil {
+		return "", err
+	}
+	if author == nil {
+		author = &wiki.Caller{}
+	}
+	var rev string
+	err := w.writeOp(ctx, func(head string) error {
+		cur, err := w.indexedPage(ctx, name)
+		if err != nil {
+			return err
+		}
+		if cur.Revision != baseRevision {
+			return wiki.Errorf(wiki.EPRECONDITION, "page %q changed since revision %s", cur.Name, baseRevision)
+		}
+		rev, err = w.Repo.Commit(ctx, CommitRequest{
+			Parent:      head,
+			Changes:     []FileChange{{Path: cur.File, Delete: true}},
+			AuthorName:  author.AuthorName(),
+			AuthorEmail: author.AuthorEmail(),
+			Message:     commitMessage(message, "Delete", cur.Name),
+			When:        w.now(),
+		})
+		if err != nil {
+			return err
+		}
+		return w.sync(ctx)
+	})
+	return rev, err
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+	"github.com/warren-wiki/warren/wiki/markdown"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// ui is the parsed HTML templates and the static assets, loaded once when
+// the server is built. Templates are never parsed per request, and assets
+// are hashed once so their URLs can be cached forever.
+type ui struct {
+	pages  map[string]*template.Template // by page file name, e.g. "page.html"
+	assets map[string]asset              // by file name, e.g. "warren.css"
+}
+
+// asset is one embedded static file, with the hash that versions its URL.
+type asset struct {
+	body  []byte
+	hash  string
+	ctype string
+}
+
+// mustLoadUI parses every template and reads every asset. It panics on a
+// broken template because that is a build defect, not a runtime condition.
+func mustLoadUI() *ui {
+	u := &ui{pages: map[string]*template.Template{}, assets: map[string]asset{}}
+	if err := u.loadAssets(); err != nil {
+		panic(fmt.Sprintf("web: loading static assets: %v", err))
+	}
+	if err := u.loadTemplates(); err != nil {
+		panic(fmt.Sprintf("web: parsing templates: %v", err))
+	}
+	return u
+}
+
+// loadAssets reads the embedded static files. warren.css also carries the
+// syntax-highlighting classes of the Markdown renderer, so code blocks are
+// styled without a second request and without inline styles.
+func (u *ui) loadAssets() error {
+	entries, err := fs.ReadDir(staticFS, "static")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		body, err := staticFS.ReadFile("static/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if e.Name() == "warren.css" {
+			body = append(body, "\n/* syntax highlighting (chroma) */\n"...)
+			body = append(body, markdown.HighlightCSS()...)
+		}
+		sum := sha256.Sum256(body)
+		ctype := mime.TypeByExtension(path.Ext(e.Name()))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		u.assets[e.Name()] = asset{body: body, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
+	}
+	return nil
+}
+
+// loadTemplates parses the layout and partials once, then clones them for
+// every page template so each page can define its own "content" block.
+func (u *ui) loadTemplates() error {
+	base, err := template.New("layout").Funcs(u.funcs()).
+		ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return err
+	}
+	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return err
+		}
+		u.pages[path.Base(f)] = t
+	}
+	return nil
+}
+
+// funcs are the helpers templates may call; they hold no state besides the
+// asset hashes computed at load time.
+func (u *ui) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static":   u.staticURL,
+		"shortRev": shortRev,
+		"when":     formatTime,
+		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"trusted":  func(s string) template.HTML { return template.HTML(s) }, // renderer output, sanitized by it
+		"title":    wiki.PageTitle,
+	}
+}
+
+// staticURL is an asset's URL with its content hash, so a deploy that
+// changes it changes the URL and the long cache never serves stale files.
+func (u *ui) staticURL(name string) string {
+	a, ok := u.assets[name]
+	if !ok {
+		return "/-/static/" + name
+	}
+	return "/-/static/" + name + "?v=" + a.hash
+}
+
+// staticHandler serves the embedded assets under /-/static/. A request
+// carrying the current hash may be cached for a year; anything else only
+// briefly, so an old page still gets a fresh file after an upgrade.
+func (s *Server) staticHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := r.URL.Path
+		name := p[strings.Index(p, "/-/static/")+len("/-/static/"):]
+		a, ok := s.ui.assets[name]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.URL.Query().Get("v") == a.hash {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=300")
+		}
+		w.Header().Set("Content-Type", a.ctype)
+		w.Header().Set("ETag", `"`+a.hash+`"`)
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+	})
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := s.ui.pages[page]
+	if !ok {
+		s.htmlError(w, r, fmt.Errorf("web: no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		if page == "error.html" {
+			http.Error(w, "Internal error.", http.StatusInternalServerError)
+			return
+		}
+		s.htmlError(w, r, fmt.Errorf("web: executing %s: %w", page, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, no-cache")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorData is what the error page shows.
+type errorData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// htmlError answers a browser with an error page: the status from the
+// error's code and its user-safe message. Internal details go to the log.
+func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
+	err = asDomain(err)
+	s.logError(r, err)
+	status := ErrorStatus(err)
+	v := s.platformView(r, http.StatusText(status))
+	if h := tenant.From(r.Context()); h != nil {
+		// Show the wiki's header only to callers who may read it, so an
+		// error page never reveals that a private wiki exists.
+		role, rerr := s.Robot.Role(r.Context(), h.Info, wiki.CallerFrom(r.Context()))
+		if rerr == nil && role >= wiki.RoleViewer {
+			v = s.wikiView(r, h, role, http.StatusText(status))
+		}
+	}
+	v.Data = errorData{Status: status, Heading: http.StatusText(status), Message: wiki.ErrorMessage(err)}
+	s.render(w, r, status, "error.html", v)
+}
+
+// shortRev abbreviates a commit id the way git does in one-line logs.
+func shortRev(rev string) string {
+	if len(rev) > 8 {
+		return rev[:8]
+	}
+	return rev
+}
+
+// formatTime shows times in UTC with minutes: readers in different time
+// zones see the same string the history and git log agree on.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// historyLimit bounds the entries one history or changes page lists.
+const historyLimit = 100
+
+// historyData is a page's history, newest first.
+type historyData struct {
+	Name    string
+	Entries []historyEntry
+	Older   int64 // cursor of the next (older) screen, 0 at the end
+}
+
+// historyEntry is one change with the revision before it, for the
+// "compare with previous" link.
+type historyEntry struct {
+	wiki.Change
+	Previous string
+}
+
+// changesPage reads one screen of the change log of a page ("" = the wiki)
+// from ?before=, plus one more entry to know the previous revision of the
+// last one shown and whether there are older entries.
+func changesPage(r *http.Request, h *tenant.Handle, name string) ([]storage.ChangeEntry, int64, error) {
+	var before int64
+	if b := r.URL.Query().Get("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, 0, wiki.Errorf(wiki.EINVALID, "before=%q is not a position in the history.", b)
+		}
+		before = n
+	}
+	entries, err := h.Store.Changes(r.Context(), name, historyLimit+1, before)
+	if err != nil || len(entries) <= historyLimit {
+		return entries, 0, err
+	}
+	return entries, entries[historyLimit-1].Seq, nil
+}
+
+// handleHistory lists a page's changes from the change index.
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	name, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	changes, older, err := changesPage(r, h, name)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	if len(changes) == 0 {
+		s.htmlError(w, r, wiki.Errorf(wiki.ENOTFOUND, "Page %q has no history.", name))
+		return
+	}
+	d := historyData{Name: name, Older: older}
+	for i, c := range changes[:min(len(changes), historyLimit)] {
+		e := historyEntry{Change: c.Change}
+		if i+1 < len(changes) {
+			e.Previous = changes[i+1].Revision
+		}
+		d.Entries = append(d.Entries, e)
+	}
+	v := s.wikiView(r, h, role, "History of "+wiki.PageTitle(name))
+	v.Crumbs = pageCrumbs(v, name)
+	v.Data = d
+	s.render(w, r, http.StatusOK, "history.html", v)
+}
+
+// diffData is the diff of one page between two revisions.
+type diffData struct {
+	Name     string
+	From, To string
+	Rows     []diffRow
+}
+
+// handleDiff shows the line diff of a page between ?from= and ?to=.
+func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	name, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	from, to := q.Get("from"), q.Get("to")
+	for _, rev := range []string{from, to} {
+		if err := validRev(rev); err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+	}
+	lines, err := h.Store.PageDiff(r.Context(), name, from, to)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	v := s.wikiView(r, h, role, "Changes to "+wiki.PageTitle(name))
+	v.Crumbs = pageCrumbs(v, name)
+	v.Data = diffData{Name: name, From: from, To: to, Rows: diffRows(lines)}
+	s.render(w, r, http.StatusOK, "diff.html", v)
+}
+
+// changesData is one screen of the wiki's change log.
+type changesData struct {
+	Entries []storage.ChangeEntry
+	Older   int64
+}
+
+// handleChanges lists the wiki's recent changes.
+func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	changes, older, err := changesPage(r, h, "")
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	v := s.wikiView(r, h, role, "Recent changes")
+	v.Data = changesData{Entries: changes[:min(len(changes), historyLimit)], Older: older}
+	s.render(w, r, http.StatusOK, "changes.html", v)
+}

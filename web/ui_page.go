@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// pageData is what the page view shows besides the rendered HTML.
+type pageData struct {
+	View      *storage.PageView
+	Backlinks []wiki.PageInfo
+	Last      *wiki.Change   // the page's latest change, for the footer
+	OldRev    *wiki.Revision // set when viewing an old revision
+}
+
+// missingData is what the page for a page that does not exist shows.
+type missingData struct {
+	Name string
+}
+
+// handleHome shows the wiki's home page.
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	s.showPage(w, r, h, role, wiki.HomePage)
+}
+
+// handlePage shows any page by its path, at HEAD or at ?rev=.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	if raw := mux.Vars(r)["page"]; strings.HasSuffix(raw, "/") {
+		// A folder path: show the index of the pages below it.
+		name, err := decodePage(strings.TrimRight(raw, "/"))
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, h.Root+"-/pages?prefix="+url.QueryEscape(name+"/"), http.StatusFound)
+		return
+	}
+	name, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	s.showPage(w, r, h, role, name)
+}
+
+// showPage renders one page with its sidebar (table of contents and
+// backlinks) and footer (the last change).
+func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role, name string) {
+	ctx := r.Context()
+	rev := r.URL.Query().Get("rev")
+	if rev != "" {
+		if err := validRev(rev); err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+	}
+	pv, err := h.Store.View(ctx, name, rev)
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND && rev == "" {
+		s.missingPage(w, r, h, role, name)
+		return
+	} else if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	d := pageData{View: pv}
+	if d.Backlinks, err = h.Store.Backlinks(ctx, pv.Name); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	if rev != "" {
+		info, err := h.Store.Repo.Revision(ctx, rev)
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		d.OldRev = &info
+	} else {
+		changes, err := h.Store.History(ctx, pv.Name, 1, 0)
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		if len(changes) > 0 {
+			d.Last = &changes[0]
+		}
+	}
+	v := s.wikiView(r, h, role, pv.Title)
+	v.Crumbs = pageCrumbs(v, pv.Name)
+	v.Data = d
+	s.render(w, r, http.StatusOK, "page.html", v)
+}
+
+// missingPage answers 404 for a page that does not exist. Editors are
+// offered its editor (links to missing pages lead here or straight there);
+// viewers get the plain not-found page.
+func (s *Server) missingPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role, name string) {
+	if role < wiki.RoleEditor {
+		s.htmlError(w, r, wiki.Errorf(wiki.ENOTFOUND, "There is no page %q.", name))
+		return
+	}
+	v := s.wikiView(r, h, role, wiki.PageTitle(name))
+	v.Crumbs = pageCrumbs(v, name)
+	v.Data = missingData{Name: name}
+	s.render(w, r, http.StatusNotFound, "missing.html", v)
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// registerUIRoutes adds the HTML pages of one wiki. Paths are relative to
+// the wiki root. Actions live under /-/ (page names never start with "-"),
+// and the catch-all page route comes last so it never shadows an action.
+func (s *Server) registerUIRoutes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	post := []string{http.MethodPost}
+	viewer, editor, admin := wiki.RoleViewer, wiki.RoleEditor, wiki.RoleAdmin
+
+	r.HandleFunc("/", s.wikiRoute(viewer, s.handleHome)).Methods(get...)
+	r.HandleFunc("/-/edit/{page:.+}", s.wikiRoute(editor, s.handleEdit)).Methods(get...)
+	r.HandleFunc("/-/edit/{page:.+}", s.wikiRoute(editor, s.handleSave)).Methods(post...)
+	r.HandleFunc("/-/preview", s.wikiRoute(editor, s.handlePreview)).Methods(post...)
+	r.HandleFunc("/-/draft/{page:.+}", s.wikiRoute(editor, s.handleSaveDraft)).Methods(post...)
+	r.HandleFunc("/-/discard-draft/{page:.+}", s.wikiRoute(editor, s.handleDiscardDraft)).Methods(post...)
+	r.HandleFunc("/-/delete/{page:.+}", s.wikiRoute(editor, s.handleDeleteForm)).Methods(get...)
+	r.HandleFunc("/-/delete/{page:.+}", s.wikiRoute(editor, s.handleDelete)).Methods(post...)
+	r.HandleFunc("/-/new", s.wikiRoute(editor, s.handleNew)).Methods(get...)
+	r.HandleFunc("/-/history/{page:.+}", s.wikiRoute(viewer, s.handleHistory)).Methods(get...)
+	r.HandleFunc("/-/diff/{page:.+}", s.wikiRoute(viewer, s.handleDiff)).Methods(get...)
+	r.HandleFunc("/-/backlinks/{page:.+}", s.wikiRoute(viewer, s.handleBacklinks)).Methods(get...)
+	r.HandleFunc("/-/changes", s.wikiRoute(viewer, s.handleChanges)).Methods(get...)
+	r.HandleFunc("/-/pages", s.wikiRoute(viewer, s.handleIndex)).Methods(get...)
+	r.HandleFunc("/-/search", s.wikiRoute(viewer, s.handleSearch)).Methods(get...)
+	r.HandleFunc("/-/settings", s.wikiRoute(admin, s.handleSettings)).Methods(get...)
+	r.HandleFunc("/-/settings/grants", s.wikiRoute(admin, s.handleGrant)).Methods(post...)
+	r.HandleFunc("/-/settings/grants/revoke", s.wikiRoute(admin, s.handleRevokeGrant)).Methods(post...)
+	// Anything else under /-/ is an unknown action, not a page named "-/…".
+	r.PathPrefix("/-/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+	})
+	r.HandleFunc("/{page:.+}", s.wikiRoute(viewer, s.handlePage)).Methods(get...)
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// view is what every template gets: the frame around the page (which wiki,
+// who is asking, with which role) and the page's own Data. Its methods build
+// URLs so templates never concatenate paths themselves.
+type view struct {
+	Title    string
+	Wiki     *wiki.Wiki // nil on platform pages
+	Root     string     // URL path of the wiki root, ending in "/"
+	Caller   *wiki.Caller
+	Role     wiki.Role
+	Platform string // URL of the platform root (the wiki list)
+	Query    string // what the search box shows
+	Crumbs   []crumb
+	Notice   string
+	Version  string
+	Data     any
+}
+
+// crumb is one step of the breadcrumb; the last one has no URL.
+type crumb struct {
+	Label string
+	URL   string
+}
+
+// notices are the fixed messages a redirect may ask a page to show. Only
+// keys travel in the URL, so nobody can make warren display arbitrary text.
+var notices = map[string]string{
+	"merged":  "Someone else changed this page while you were editing; your edit was merged with theirs.",
+	"deleted": "The page was deleted.",
+	"created": "The wiki was created.",
+	"granted": "The grant was saved.",
+	"revoked": "The grant was revoked.",
+	"token":   "The token was revoked.",
+}
+
+// wikiView starts the view of a page inside the request's wiki.
+func (s *Server) wikiView(r *http.Request, h *tenant.Handle, role wiki.Role, title string) *view {
+	return &view{
+		Title:    title,
+		Wiki:     h.Info,
+		Root:     h.Root,
+		Caller:   wiki.CallerFrom(r.Context()),
+		Role:     role,
+		Platform: s.platformURL(r),
+		Notice:   notices[r.URL.Query().Get("notice")],
+		Version:  s.Version,
+	}
+}
+
+// platformView starts the view of a platform page (outside any wiki).
+func (s *Server) platformView(r *http.Request, title string) *view {
+	return &view{
+		Title:    title,
+		Root:     "/",
+		Caller:   wiki.CallerFrom(r.Context()),
+		Platform: s.platformURL(r),
+		Notice:   notices[r.URL.Query().Get("notice")],
+		Version:  s.Version,
+	}
+}
+
+// platformURL is where the wiki list lives: "/" in path mode; in host mode
+// the base domain, reached from a wiki's host by dropping its first label.
+func (s *Server) platformURL(r *http.Request) string {
+	if s.BaseDomain == "" || tenant.From(r.Context()) == nil {
+		return "/"
+	}
+	if _, rest, ok := strings.Cut(r.Host, "."); ok {
+		return "//" + rest + "/"
+	}
+	return "/"
+}
+
+// wikiURL is a wiki's root as linked from the platform pages.
+func (s *Server) wikiURL(r *http.Request, slug string) string {
+	if s.BaseDomain == "" {
+		return "/" + slug + "/"
+	}
+	return "//" + slug + "." + r.Host + "/"
+}
+
+// escapePage escapes each segment of a page name for a URL path and keeps
+// the slashes, so "Team/Meeting Notes" becomes "Team/Meeting%20Notes".
+func escapePage(name string) string {
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// PageURL links to a page's view.
+func (v *view) PageURL(name string) string { return v.Root + escapePage(name) }
+
+// RevURL links to a page as it was at one revision.
+func (v *view) RevURL(name, rev string) string {
+	return v.PageURL(name) + "?rev=" + url.QueryEscape(rev)
+}
+
+// Action links to a page action such as "edit" or "history".
+func (v *view) Action(action, name string) string {
+	return v.Root + "-/" + action + "/" + escapePage(name)
+}
+
+// URL links to a wiki-level path such as "-/changes".
+func (v *view) URL(rel string) string { return v.Root + rel }
+
+// IndexURL links to the page index below a folder prefix.
+func (v *view) IndexURL(prefix string) string {
+	if prefix == "" {
+		return v.Root + "-/pages"
+	}
+	return v.Root + "-/pages?prefix=" + url.QueryEscape(prefix)
+}
+
+// IndexAfter links to the next screen of the index, after a page name.
+func (v *view) IndexAfter(prefix, after string) string {
+	q := url.Values{"after": {after}}
+	if prefix != "" {
+		q.Set("prefix", prefix)
+	}
+	return v.Root + "-/pages?" + q.Encode()
+}
+
+// DiffURL links to the diff of a page between two revisions.
+func (v *view) DiffURL(name, from, to string) string {
+	return v.Action("diff", name) + "?from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to)
+}
+
+// CanRead, CanEdit and IsAdmin decide which links and buttons to show; the
+// handlers check the role again, so hiding a link is never the protection.
+func (v *view) CanRead() bool { return v.Role >= wiki.RoleViewer }
+
+// CanEdit reports whether the caller may edit pages of this wiki.
+func (v *view) CanEdit() bool { return v.Role >= wiki.RoleEditor }
+
+// IsAdmin reports whether the caller may change this wiki's settings.
+func (v *view) IsAdmin() bool { return v.Role >= wiki.RoleAdmin }
+
+// pageCrumbs is the breadcrumb of a page path: the wiki home, then each
+// folder (linked to the index of that folder), then the page itself.
+func pageCrumbs(v *view, name string) []crumb {
+	cs := []crumb{{Label: v.Wiki.Title, URL: v.Root}}
+	if v.Wiki.Title == "" {
+		cs[0].Label = v.Wiki.Slug
+	}
+	parts := strings.Split(name, "/")
+	for i, p := range parts[:len(parts)-1] {
+		cs = append(cs, crumb{Label: p, URL: v.IndexURL(strings.Join(parts[:i+1], "/") + "/")})
+	}
+	return append(cs, crumb{Label: parts[len(parts)-1]})
+}
+
+// uiPageParam decodes and validates the page path captured by a route. The
+// router matches on the escaped path, so decoding happens here, exactly once.
+func uiPageParam(r *http.Request) (string, error) {
+	return decodePage(mux.Vars(r)["page"])
+}
+
+// decodePage turns an escaped page path from a URL into a valid page name.
+func decodePage(raw string) (string, error) {
+	name, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", wiki.Errorf(wiki.EINVALID, "The page path is not valid URL encoding.")
+	}
+	if err := wiki.ValidatePageName(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+var revRE = regexp.MustCompile(`^[0-9a-f]{4,64}$`)
+
+// validRev checks a revision from a URL before it reaches git: commit ids in
+// hex only, so nothing that looks like an option or a ref expression passes.
+func validRev(rev string) error {
+	if !revRE.MatchString(rev) {
+		return wiki.Errorf(wiki.EINVALID, "%q is not a revision id.", rev)
+	}
+	return nil
+}
+
+// seeOther redirects after a successful POST, so a reload does not repeat it.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
