@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"crypto/sha1"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func BenchmarkPushSmallEdit(b *testing.B) {
 			if mode == "no-thin" {
 				args = []string{"push", "--progress", "--no-thin", "origin", "main"}
 			}
-			var pushed int64
+			var pushed, thin int64
 			b.ResetTimer()
 			for i := range b.N {
 				b.StopTimer()
@@ -44,9 +45,14 @@ func BenchmarkPushSmallEdit(b *testing.B) {
 				}
 				commitIn(b, work, map[string]string{"pages/" + filepath.Base(page): string(old) + "one more line\n"}, "edit")
 				b.StartTimer()
-				pushed += pushedBytes(b, runGit(b, work, args...))
+				out := runGit(b, work, args...)
+				pushed += pushedBytes(b, out)
+				if strings.Contains(out, "completed with") {
+					thin++
+				}
 			}
 			b.ReportMetric(float64(pushed)/float64(b.N), "pushed-B/op")
+			b.ReportMetric(float64(thin)/float64(b.N), "thin/op")
 		})
 	}
 }
@@ -79,7 +85,7 @@ func pushBenchRepo(tb testing.TB, commits, pages int) string {
 	content := make([][]string, pages)
 	for i := range commits {
 		p := i % pages
-		content[p] = append(content[p], fmt.Sprintf("Line %d of page %d: otters, rivers and kelp forests.\n", len(content[p]), p))
+		content[p] = append(content[p], fmt.Sprintf("Line %d of page %d: otters %x.\n", i, p, sha1.Sum([]byte{byte(i), byte(i >> 8)})))
 		if len(content[p]) > 60 {
 			content[p] = content[p][1:]
 		}

@@ -119,12 +119,21 @@ func commitInBare(tb testing.TB, bare string, n int, prefix string) string {
 	return strings.TrimSpace(runGit(tb, work, "rev-parse", "HEAD"))
 }
 
-var receivedRe = regexp.MustCompile(`(?:Receiving|Unpacking) objects: 100% \((\d+)/\d+\)`)
+var (
+	receivedRe    = regexp.MustCompile(`(?:Receiving|Unpacking) objects: 100% \((\d+)/\d+\)`)
+	remoteTotalRe = regexp.MustCompile(`remote: Total (\d+) `)
+)
 
 // objectsReceived reads how many objects git says it received from its
 // --progress output (-1 if it received no pack).
-func objectsReceived(out string) int {
-	m := receivedRe.FindAllStringSubmatch(out, -1)
+func objectsReceived(out string) int { return lastNumber(receivedRe, out) }
+
+// remoteTotal reads the object count of the pack from warren's closing
+// progress line, as git relays it.
+func remoteTotal(out string) int { return lastNumber(remoteTotalRe, out) }
+
+func lastNumber(re *regexp.Regexp, out string) int {
+	m := re.FindAllStringSubmatch(out, -1)
 	if len(m) == 0 {
 		return -1
 	}

@@ -40,8 +40,8 @@ func TestShallowCloneDepth1(t *testing.T) {
 	}
 	// Only the tip's commit, trees and blobs: 1 + 41 trees + 20 blobs.
 	want := strings.Count(runGit(t, dir, "ls-tree", "-r", "-t", "main"), "\n") + 2
-	if got := objectsReceived(out); got != want {
-		t.Errorf("received %d objects, want %d", got, want)
+	if got := remoteTotal(out); got != want {
+		t.Errorf("received %d objects, want %d\n%s", got, want, out)
 	}
 	mustFsck(t, work)
 }

@@ -38,10 +38,13 @@ func (s *Server) wikiRoute(min wiki.Role, fn wikiHandler) http.HandlerFunc {
 	}
 }
 
-// denial picks the error for a caller whose role is too low.
+// denial picks the error for a caller whose role is too low. git is the
+// exception to "private wikis do not exist for you": it only sends
+// credentials (or asks its credential helper) after a 401 challenge, so an
+// anonymous git request is always challenged.
 func denial(r *http.Request, c *wiki.Caller, role wiki.Role) error {
 	switch {
-	case c.Anonymous() && (role > wiki.RoleNone || isMachine(r)):
+	case c.Anonymous() && (role > wiki.RoleNone || strings.Contains(r.URL.Path, "/.git/")):
 		return wiki.Errorf(wiki.EUNAUTHORIZED, "Sign in to do this.")
 	case role == wiki.RoleNone:
 		return wiki.Errorf(wiki.ENOTFOUND, "Not found.")

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/warren-wiki/warren/web"
@@ -85,14 +86,21 @@ func TestSpoofedHeadersOnPublicWikiCommitAsAnonymous(t *testing.T) {
 	}
 }
 
-// TestInvalidIdentityHeaderValue: a trusted proxy sending a control
-// character in the login is refused rather than recorded.
+// TestInvalidIdentityHeaderValue: a trusted proxy sending a login that is
+// not valid UTF-8, or absurdly long, is refused rather than recorded.
 func TestInvalidIdentityHeaderValue(t *testing.T) {
 	ts := MustStartServer(t)
 	ts.MustCreateWiki(t, "pub", "alice", wiki.Public, nil)
-	st, _, _ := ts.Do(t, Request{Path: "/pub/-/api/pages/Home", Headers: map[string]string{"X-Forwarded-User": "al\x01ice"}})
-	if st != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400", st)
+	for name, v := range map[string]string{"InvalidUTF8": "al\xffice", "TooLong": strings.Repeat("a", 300)} {
+		t.Run(name, func(t *testing.T) {
+			st, _, _ := ts.Do(t, Request{Path: "/pub/-/api/pages/Home", Headers: map[string]string{"X-Forwarded-User": v}})
+			if st != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", st)
+			}
+			if u, err := ts.Robot.FindUser(t.Context(), v); err == nil {
+				t.Fatalf("invalid login recorded: %+v", u)
+			}
+		})
 	}
 }
 

@@ -62,12 +62,10 @@ func (s *Server) build() {
 		Platform:   s.platformRouter(),
 		Fail:       s.fail,
 	}
+	// git and API clients send neither Origin nor Sec-Fetch-Site, so
+	// CrossOriginProtection lets them through; it refuses only cross-site
+	// browser requests, which is what CSRF needs.
 	cop := http.NewCrossOriginProtection()
-	// git clients send no Origin or Sec-Fetch-Site, so CrossOriginProtection
-	// already lets them through; the bypass documents that pushes are
-	// protected by credentials, not by same-origin checks.
-	cop.AddInsecureBypassPattern("POST /{path...}/.git/git-receive-pack")
-	cop.AddInsecureBypassPattern("POST /{path...}/.git/git-upload-pack")
 	var h http.Handler = resolver
 	h = cop.Handler(h)
 	h = s.identify(h)
