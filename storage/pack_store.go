@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/warren-wiki/warren/wiki"
@@ -39,6 +40,7 @@ type objectStore struct {
 	zr     io.ReadCloser
 	cbuf   []byte
 	br     bytes.Reader
+	stamp  time.Time // objects/pack's mtime at the last scan
 }
 
 // openObjectStore opens every pack of the repository at repoDir.
@@ -66,7 +68,16 @@ func (s *objectStore) close() {
 // moved objects there) and reports whether there were any. A pack deleted
 // between listing and opening is skipped: its objects are in a newer one.
 func (s *objectStore) rescan() (bool, error) {
-	names, err := filepath.Glob(filepath.Join(s.objDir, "pack", "pack-*.pack"))
+	dir := filepath.Join(s.objDir, "pack")
+	if st, err := os.Stat(dir); err == nil {
+		// An unchanged directory has no new pack; a stamp younger than the
+		// file system's coarse clock could hide one, so it is not trusted.
+		if st.ModTime().Equal(s.stamp) && time.Since(s.stamp) > 2*time.Second {
+			return false, nil
+		}
+		s.stamp = st.ModTime()
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "pack-*.pack"))
 	if err != nil {
 		return false, err
 	}

@@ -1,13 +1,17 @@
 package storage_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha1"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/warren-wiki/warren/storage"
@@ -16,8 +20,7 @@ import (
 // BenchmarkPushSmallEdit measures a push of a one-line edit to a wiki of
 // 2,000 commits over 200 pages, with git's default thin pack (the edit is
 // a delta against the server's copy, which receive-pack completes) and with
-// --no-thin (the whole page is sent), which is what advertising no-thin
-// would make git do. Wall time includes git's own pack-objects; the
+// no-thin advertised (the whole page is sent). Wall time includes git's own pack-objects; the
 // pushed-bytes metric is the pack git wrote.
 func BenchmarkPushSmallEdit(b *testing.B) {
 	for _, mode := range []string{"thin", "no-thin"} {
@@ -32,7 +35,11 @@ func BenchmarkPushSmallEdit(b *testing.B) {
 			runGit(b, b.TempDir(), "clone", "-q", url, work)
 			args := []string{"push", "--progress", "origin", "main"}
 			if mode == "no-thin" {
-				args = []string{"push", "--progress", "--no-thin", "origin", "main"}
+				// git ignores --no-thin over smart HTTP; the advertisement
+				// is what turns thin packs off.
+				saved := storage.ReceivePackCapabilities
+				storage.ReceivePackCapabilities = append(slices.Clone(saved), "no-thin")
+				b.Cleanup(func() { storage.ReceivePackCapabilities = saved })
 			}
 			var pushed, thin int64
 			b.ResetTimer()
@@ -101,4 +108,47 @@ func pushBenchRepo(tb testing.TB, commits, pages int) string {
 	runGitStdin(tb, dir, s.String(), "fast-import", "--quiet")
 	runGit(tb, dir, "repack", "-adq")
 	return dir
+}
+
+// BenchmarkReceiveSmallEdit measures the server's side alone: ReceivePack
+// on a one-line edit to the 2,000-commit wiki, the pack made by git
+// pack-objects either thin (a delta the server completes from the
+// repository) or whole.
+func BenchmarkReceiveSmallEdit(b *testing.B) {
+	for _, mode := range []string{"thin", "whole"} {
+		b.Run(mode, func(b *testing.B) {
+			repo, err := storage.OpenRepo(pushBenchRepo(b, 2000, 200))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { repo.Close() })
+			work := filepath.Join(b.TempDir(), "work")
+			runGit(b, b.TempDir(), "clone", "-q", repo.Dir(), work)
+			var lock sync.Mutex
+			b.ResetTimer()
+			for i := range b.N {
+				b.StopTimer()
+				old := strings.TrimSpace(runGit(b, work, "rev-parse", "HEAD"))
+				page := fmt.Sprintf("pages/Page-%03d.md", i%200)
+				content, err := os.ReadFile(filepath.Join(work, page))
+				if err != nil {
+					b.Fatal(err)
+				}
+				rev := commitIn(b, work, map[string]string{page: string(content) + "one more line\n"}, "edit")
+				packArgs := []string{"pack-objects", "--stdout", "--revs", "-q"}
+				if mode == "thin" {
+					packArgs = append(packArgs, "--thin")
+				}
+				pack := runGitStdin(b, work, rev+"\n^"+old+"\n", packArgs...)
+				cmd := old + " " + rev + " refs/heads/main\x00report-status"
+				body := fmt.Sprintf("%04x%s\n0000%s", len(cmd)+5, cmd, pack)
+				var out bytes.Buffer
+				b.StartTimer()
+				err = storage.ReceivePack(context.Background(), repo, &lock, strings.NewReader(body), &out, storage.ReceiveOptions{})
+				if err != nil || !strings.Contains(out.String(), "ok refs/heads/main") {
+					b.Fatalf("%v %q", err, out.String())
+				}
+			}
+		})
+	}
 }

@@ -85,13 +85,14 @@ type looseObject struct {
 // them. Objects already present are skipped.
 func (r *Repo) writeLooseObjects(objs []looseObject) error {
 	dirs := map[string]bool{}
+	zw, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression) // one per call: a writer is big
 	for _, o := range objs {
 		if ok, err := r.hasObject(o.hash); err != nil {
 			return err
 		} else if ok {
 			continue
 		}
-		dir, err := r.writeLoose(o)
+		dir, err := r.writeLoose(zw, o)
 		if err != nil {
 			return fmt.Errorf("write object %s: %w", o.hash, err)
 		}
@@ -108,14 +109,14 @@ func (r *Repo) writeLooseObjects(objs []looseObject) error {
 	return r.syncRootDir("objects")
 }
 
-func (r *Repo) writeLoose(o looseObject) (string, error) {
+func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject) (string, error) {
 	hex := o.hash.String()
 	dir := path.Join("objects", hex[:2])
 	if err := r.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return "", err
 	}
 	var buf bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&buf, zlib.DefaultCompression)
+	zw.Reset(&buf)
 	fmt.Fprintf(zw, "%s %d\x00", o.typ, len(o.data))
 	zw.Write(o.data)
 	if err := zw.Close(); err != nil {

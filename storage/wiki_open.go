@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -27,6 +30,9 @@ const (
 // out-of-band push since the last run heals here. A wiki.db that is
 // corrupt or newer than this binary fails with EUNAVAILABLE.
 func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base string) (*Wiki, error) {
+	if err := checkWikiDir(dir); err != nil {
+		return nil, err
+	}
 	repo, err := OpenRepo(filepath.Join(dir, "repo.git"))
 	if err != nil {
 		return nil, err
@@ -134,4 +140,30 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(timeLayout, s)
 	return t
+}
+
+// checkWikiDir refuses a wiki directory, repository or wiki.db that is a
+// symbolic link: everything of a wiki must live inside its own directory
+// under DATA/wikis, so a link planted there cannot make warren read or
+// write elsewhere. The checks go through an os.Root of the wikis directory.
+func checkWikiDir(dir string) error {
+	root, err := os.OpenRoot(filepath.Dir(dir))
+	if err != nil {
+		return fmt.Errorf("open wikis directory: %w", err)
+	}
+	defer root.Close()
+	name := filepath.Base(dir)
+	for _, p := range []string{name, filepath.Join(name, "repo.git"), filepath.Join(name, "wiki.db")} {
+		fi, err := root.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) && p != name {
+			continue // wiki.db is created on first use; OpenRepo reports a missing repo
+		}
+		if err != nil {
+			return wiki.Errorf(wiki.EUNAVAILABLE, "wiki directory is unreadable")
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return wiki.Errorf(wiki.EUNAVAILABLE, "wiki directory contains a symbolic link (%s); refusing to follow it", p)
+		}
+	}
+	return nil
 }

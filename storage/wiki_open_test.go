@@ -101,3 +101,31 @@ func TestSyncHealsAfterCrash(t *testing.T) {
 		t.Errorf("History = %+v, %v", log, err)
 	}
 }
+
+// TestWikiDBSymlinkEscape: a wiki.db planted as a symbolic link to a file
+// outside the wiki's directory is refused (EUNAVAILABLE) and never opened.
+func TestWikiDBSymlinkEscape(t *testing.T) {
+	dir := t.TempDir()
+	wdir := filepath.Join(dir, "acme")
+	if err := os.MkdirAll(wdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.InitRepo(t.Context(), filepath.Join(wdir, "repo.git"),
+		[]storage.FileChange{{Path: "Home.md", Content: []byte("# Home\n")}}, "a", "a@example.org", "init"); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "victim.db")
+	if err := os.WriteFile(outside, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(wdir, "wiki.db")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := storage.OpenWiki(t.Context(), wdir, "acme", markdown.New(), "/acme/")
+	if got := wiki.ErrorCode(err); got != wiki.EUNAVAILABLE {
+		t.Fatalf("code %q (%v), want unavailable", got, err)
+	}
+	if b, _ := os.ReadFile(outside); string(b) != "precious" {
+		t.Fatalf("outside file changed: %q", b)
+	}
+}

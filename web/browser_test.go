@@ -33,10 +33,10 @@ func chromiumPath() string {
 	return ""
 }
 
-// browser starts a fresh headless Chromium for one test, acting through the
+// startBrowser starts a fresh headless Chromium for one test, acting through the
 // trusted proxy header as login. Console errors and uncaught exceptions
 // (a CSP violation among them) are collected for the test to check.
-func browser(t *testing.T, login string) (context.Context, func() []string) {
+func startBrowser(t *testing.T, login string) (context.Context, func() []string) {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
@@ -106,8 +106,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", p)
 }
 
-// must runs browser actions or fails the test with what was being done.
-func must(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+// browserDo runs browser actions or fails the test with what was being done.
+func browserDo(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -134,16 +134,19 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	ts.MustCreateWiki(t, "demo", "olive", wiki.Public, map[string]string{
 		"Guide/Markdown": "# Markdown\n\nBack to [[Home]].\n",
 	})
+	var home struct{ Revision string }
+	_, _, body := ts.Do(t, Request{Path: "/demo/-/api/pages/Home", As: "olive"})
+	MustJSON(t, body, &home)
 	if st, _, body := ts.Do(t, Request{Method: "PUT", Path: "/demo/-/api/pages/Home", As: "olive",
-		Headers: map[string]string{"If-Match": `"` + mustGetPage(t, ts, "/demo/-/api/pages/Home", "olive").Revision + `"`},
+		Headers: map[string]string{"If-Match": `"` + home.Revision + `"`},
 		Body:    mustMarshal(t, map[string]string{"content": demoHome, "message": "demo content"})}); st != 200 {
 		t.Fatalf("write demo home: %d %s", st, body)
 	}
 	ts.MustGrant(t, "demo", "ed", wiki.RoleEditor)
-	ctx, problems := browser(t, "ed")
+	ctx, problems := startBrowser(t, "ed")
 
 	// Open the wiki and look at the rendered home page.
-	must(t, ctx, "open the demo wiki",
+	browserDo(t, ctx, "open the demo wiki",
 		chromedp.Navigate(ts.URL+"/demo/"),
 		chromedp.WaitVisible(chromedp.CSS(".markdown h1")),
 	)
@@ -162,7 +165,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	if err != nil || resp.Status != 200 {
 		t.Fatalf("open the editor: %v %+v", err, resp)
 	}
-	must(t, ctx, "type in the editor",
+	browserDo(t, ctx, "type in the editor",
 		chromedp.WaitVisible(chromedp.ID("warren-content")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const t = document.getElementById('warren-content'); t.focus(); t.setSelectionRange(t.value.length, t.value.length); })()`),
 		chromedp.SendKeys(chromedp.ID("warren-content"), "\n## From the browser\n\nTyped by **chromium** just now.\n"),
@@ -175,7 +178,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 
 	// Save with Ctrl-S: the page's script submits the form, the server
 	// redirects to the page.
-	must(t, ctx, "type a commit message", chromedp.SendKeys(chromedp.ID("warren-message"), "edited in chromium"))
+	browserDo(t, ctx, "type a commit message", chromedp.SendKeys(chromedp.ID("warren-message"), "edited in chromium"))
 	resp, err = chromedp.RunResponse(ctx, chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	if err != nil || resp.Status != 200 || !strings.HasSuffix(resp.URL, "/demo/Home") {
 		t.Fatalf("Ctrl-S did not save and show the page: %v %+v", err, resp)
@@ -187,7 +190,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	screenshot(t, ctx, "3-saved-desktop")
 
 	// Save a second edit with the button.
-	must(t, ctx, "edit again",
+	browserDo(t, ctx, "edit again",
 		chromedp.Navigate(ts.URL+"/demo/-/edit/Home"),
 		chromedp.WaitVisible(chromedp.ID("warren-content")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const t = document.getElementById('warren-content'); t.focus(); t.setSelectionRange(t.value.length, t.value.length); })()`),
@@ -203,7 +206,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	}
 
 	// The history lists both edits by ed, newest first.
-	must(t, ctx, "open the history",
+	browserDo(t, ctx, "open the history",
 		chromedp.Navigate(ts.URL+"/demo/-/history/Home"),
 		chromedp.WaitVisible(chromedp.CSS("ol.entries")),
 	)
@@ -218,11 +221,11 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	screenshot(t, ctx, "4-history-desktop")
 
 	// The same pages on a phone: one column and no horizontal scrolling.
-	must(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	browserDo(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	for _, p := range []struct{ name, path string }{
 		{"5-home-phone", "/demo/"}, {"6-editor-phone", "/demo/-/edit/Home"}, {"7-history-phone", "/demo/-/history/Home"},
 	} {
-		must(t, ctx, "open "+p.path+" on a phone", chromedp.Navigate(ts.URL+p.path), chromedp.WaitVisible(chromedp.ID("warren-main")))
+		browserDo(t, ctx, "open "+p.path+" on a phone", chromedp.Navigate(ts.URL+p.path), chromedp.WaitVisible(chromedp.ID("warren-main")))
 		if !evalBool(t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`) {
 			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 			t.Errorf("%s scrolls sideways on a phone (width %d)", p.path, w)
@@ -235,7 +238,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	must(t, ctx, "open the home page in dark mode", chromedp.Navigate(ts.URL+"/demo/"), chromedp.WaitVisible(chromedp.ID("warren-main")))
+	browserDo(t, ctx, "open the home page in dark mode", chromedp.Navigate(ts.URL+"/demo/"), chromedp.WaitVisible(chromedp.ID("warren-main")))
 	if evalBool(t, ctx, `getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'`) {
 		t.Error("dark mode keeps a white background")
 	}

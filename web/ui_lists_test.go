@@ -73,3 +73,17 @@ func TestUIIndexSearchNew(t *testing.T) {
 		t.Fatal("asking for a new page created it")
 	}
 }
+
+// TestUISearchSnippetXSS searches a page whose text is markup: the snippet
+// must show it as text, never as live HTML.
+func TestUISearchSnippetXSS(t *testing.T) {
+	ts := mustUIWiki(t)
+	st, _, body := ts.Do(t, formPost("/acme/-/edit/Evil", editor,
+		form("content", "# Evil\n\n`<script>alert(1)</script>` zebra `<img src=x onerror=alert(2)>`\n")))
+	if st != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", st, body)
+	}
+	body = uiGet(t, ts, "/acme/-/search?q=zebra", viewer)
+	mustContain(t, "search", body, `href="/acme/Evil"`, "&lt;script&gt;")
+	mustNotContain(t, "search", body, "<script>alert", "<img src=x")
+}

@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/warren-wiki/warren/web"
+	"github.com/warren-wiki/warren/wiki"
 )
 
 // TestUIView covers reading pages: home, a nested page with its TOC,
@@ -125,4 +129,36 @@ func TestUINoInlineScript(t *testing.T) {
 			t.Errorf("%s: no versioned warren.js", path)
 		}
 	}
+}
+
+// TestUIHostMode serves a wiki at its own host name: its links start at
+// "/", and the wiki list on the base domain links to each wiki's host.
+func TestUIHostMode(t *testing.T) {
+	ts := MustStartServer(t, func(s *web.Server) { s.BaseDomain = "wiki.test" })
+	ts.MustCreateWiki(t, "acme", owner, wiki.Public, map[string]string{"Team/Meeting Notes": notesPage})
+	get := func(host, path string) string {
+		t.Helper()
+		req, err := http.NewRequest("GET", ts.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		req.Header.Set("X-Forwarded-User", owner)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s%s: %d\n%s", host, path, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	page := get("acme.wiki.test:8080", "/Team/Meeting%20Notes")
+	mustContain(t, "wiki page", page, `href="/-/edit/Team/Meeting%20Notes"`, `href="/-/pages?prefix=Team%2F"`,
+		`action="/-/search"`, `href="//wiki.test:8080/"`, `href="/-/static/warren.css?v=`)
+	mustNotContain(t, "wiki page", page, `href="/acme/`)
+	list := get("wiki.test:8080", "/")
+	mustContain(t, "wiki list", list, `href="//acme.wiki.test:8080/"`)
 }

@@ -7,6 +7,24 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
+// Decisions behind the browser UI, recorded here beside the code:
+//   - Every state change is a POST from a form (or the editor's script), so
+//     http.CrossOriginProtection covers it; GET never writes. "New page" only
+//     asks for a name and redirects to the editor; the page exists once saved.
+//   - A redirect after a POST may ask the next page for a notice, by key only
+//     (?notice=merged), so a URL cannot make warren display arbitrary text.
+//   - The editor posts the revision it started from. A stale save is merged
+//     by the service or answered with the 409 conflict page, whose textarea
+//     holds the caller's text and is based on the current revision.
+//   - The editor keeps unsaved text as a draft 5 s after the last keystroke
+//     (POST /-/draft/{page}); the next visit offers to restore or discard it.
+//   - Deleting asks for confirmation on its own page and carries the
+//     revision the user saw, so nobody deletes an edit they never looked at.
+//   - A path ending in "/" is a folder: it redirects to the page index below
+//     it. Unknown actions under /-/ are 404, not pages named "-/…".
+//   - Tokens cannot manage tokens (a capped or scoped token must not mint a
+//     broader one), and a token's wiki scope must be a wiki the user can read.
+
 // registerUIRoutes adds the HTML pages of one wiki. Paths are relative to
 // the wiki root. Actions live under /-/ (page names never start with "-"),
 // and the catch-all page route comes last so it never shadows an action.

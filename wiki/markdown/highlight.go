@@ -27,8 +27,12 @@ var highlightCSS = sync.OnceValue(func() string {
 	var b strings.Builder
 	b.WriteString("/* Code highlighting (chroma " + lightStyle + " / " + darkStyle + "). */\n")
 	// WriteCSS only fails when the writer does; a strings.Builder never does.
+	// Each style sits in its own media query: the dark style does not
+	// override every rule of the light one, so both applying at once would
+	// leave some tokens dark-on-dark.
+	b.WriteString("@media not (prefers-color-scheme: dark) {\n")
 	_ = f.WriteCSS(&b, styles.Get(lightStyle))
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	b.WriteString("}\n@media (prefers-color-scheme: dark) {\n")
 	_ = f.WriteCSS(&b, styles.Get(darkStyle))
 	b.WriteString("}\n")
 	return b.String()
