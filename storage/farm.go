@@ -122,19 +122,7 @@ func (r *Robot) commitNewWiki(ctx context.Context, dataDir, tmp string, w wiki.W
 		return err
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO wikis (slug, title, owner, visibility, created_at) VALUES (?, ?, ?, ?, ?)`,
-		w.Slug, w.Title, w.Owner, string(w.Visibility), robotTime(w.CreatedAt))
-	if IsUniqueViolation(err) {
-		return wiki.Errorf(wiki.EEXISTS, "wiki %q already exists", w.Slug)
-	} else if err != nil {
-		return err
-	}
-	if w.Owner != "" {
-		if err := setGrant(ctx, tx, w.Slug, w.Owner, wiki.RoleAdmin); err != nil {
-			return err
-		}
-	}
-	if err := r.audit(ctx, tx, actorOf(ctx), w.Slug, "wiki.create", "visibility="+string(w.Visibility)+" owner="+w.Owner); err != nil {
+	if err := r.insertWiki(ctx, tx, w); err != nil {
 		return err
 	}
 	final := WikiDir(dataDir, w.Slug)

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -238,5 +239,104 @@ func TestCreateManyWikis(t *testing.T) {
 	}
 	if got := len(wikisEntries(t, data)); got != n {
 		t.Fatalf("DATA/wikis has %d entries, want %d", got, n)
+	}
+}
+
+// TestCreateWikis creates a batch in one call: every wiki is listed, owned,
+// audited and has a repository the real git client accepts.
+func TestCreateWikis(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	ctx := context.Background()
+	var ws []wiki.Wiki
+	for i := range 30 {
+		ws = append(ws, wiki.Wiki{Slug: fmt.Sprintf("w%03d", i), Owner: "olivia", Visibility: wiki.Public})
+	}
+	files := func(w wiki.Wiki) []storage.FileChange {
+		return []storage.FileChange{{Path: "Home.md", Content: []byte("# " + w.Slug + "\n")}}
+	}
+	if err := storage.CreateWikis(ctx, r, data, ws, files); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := r.ListWikis(ctx)
+	if err != nil || len(listed) != len(ws) {
+		t.Fatalf("ListWikis = %d wikis, %v", len(listed), err)
+	}
+	if got := len(wikisEntries(t, data)); got != len(ws) {
+		t.Fatalf("DATA/wikis has %d entries, want %d (no leftovers)", got, len(ws))
+	}
+	for _, table := range []string{"grants", "audit"} {
+		if n := countRows(t, r, table); n != len(ws) {
+			t.Fatalf("%d rows in %s, want %d", n, table, len(ws))
+		}
+	}
+	for _, slug := range []string{"w000", "w029"} {
+		dir := filepath.Join(storage.WikiDir(data, slug), "repo.git")
+		out, err := exec.Command("git", "--git-dir", dir, "show", "main:Home.md").CombinedOutput()
+		if err != nil || string(out) != "# "+slug+"\n" {
+			t.Fatalf("git show main:Home.md in %s = %q, %v", slug, out, err)
+		}
+		if out, err := exec.Command("git", "--git-dir", dir, "fsck", "--strict").CombinedOutput(); err != nil {
+			t.Fatalf("git fsck %s: %v\n%s", slug, err, out)
+		}
+	}
+}
+
+// TestCreateWikisRefusesWholeBatch names each bad batch: one bad, doubled
+// or existing wiki anywhere in the list refuses all of them, leaving no
+// row, grant, audit line or directory behind.
+func TestCreateWikisRefusesWholeBatch(t *testing.T) {
+	good := func(s string) wiki.Wiki { return wiki.Wiki{Slug: s, Owner: "olivia"} }
+	cases := []struct {
+		name  string
+		batch []wiki.Wiki
+		code  string
+	}{
+		{"bad slug in the middle", []wiki.Wiki{good("aa"), {Slug: "../evil"}, good("bb")}, wiki.EINVALID},
+		{"bad visibility last", []wiki.Wiki{good("aa"), good("bb"), {Slug: "cc", Visibility: "secret"}}, wiki.EINVALID},
+		{"group as owner first", []wiki.Wiki{{Slug: "cc", Owner: "group:eng"}, good("aa")}, wiki.EINVALID},
+		{"slug named twice", []wiki.Wiki{good("aa"), good("bb"), good("aa")}, wiki.EINVALID},
+		{"existing wiki in the middle", []wiki.Wiki{good("aa"), good("taken"), good("bb")}, wiki.EEXISTS},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _, data := MustOpenRobot(t)
+			mustCreateWiki(t, r, data, wiki.Wiki{Slug: "taken"})
+			before := map[string]int{}
+			for _, table := range []string{"wikis", "grants", "audit"} {
+				before[table] = countRows(t, r, table)
+			}
+			err := storage.CreateWikis(context.Background(), r, data, tc.batch, func(wiki.Wiki) []storage.FileChange { return homeFiles })
+			wantCode(t, err, tc.code)
+			for table, n := range before {
+				if got := countRows(t, r, table); got != n {
+					t.Fatalf("%s has %d rows, had %d", table, got, n)
+				}
+			}
+			if got := strings.Join(wikisEntries(t, data), ","); got != "taken" {
+				t.Fatalf("DATA/wikis = %s", got)
+			}
+		})
+	}
+}
+
+// TestCreateWikisBadFiles refuses a batch whose first commit cannot be
+// made (a path outside what a page may be) after some repositories were
+// already built: none is listed and no directory is left behind.
+func TestCreateWikisBadFiles(t *testing.T) {
+	r, _, data := MustOpenRobot(t)
+	files := func(w wiki.Wiki) []storage.FileChange {
+		if w.Slug == "cc" {
+			return []storage.FileChange{{Path: "../escape.md", Content: []byte("x")}}
+		}
+		return homeFiles
+	}
+	batch := []wiki.Wiki{{Slug: "aa"}, {Slug: "bb"}, {Slug: "cc"}, {Slug: "dd"}}
+	err := storage.CreateWikis(context.Background(), r, data, batch, files)
+	wantCode(t, err, wiki.EINVALID)
+	if n := countRows(t, r, "wikis"); n != 0 {
+		t.Fatalf("%d wikis listed after a refused batch", n)
+	}
+	if got := wikisEntries(t, data); len(got) != 0 {
+		t.Fatalf("DATA/wikis = %v", got)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
-	"errors"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -79,20 +79,25 @@ func receivePackFile(repo *Repo, r io.Reader, limits GitLimits) (in *incomingPac
 	if err := in.completeThin(repo, scan); err != nil {
 		return in, err
 	}
-	return in, in.index()
+	return in, in.index(scan, limits)
 }
 
 // streamPack copies the pack to f while scanning it.
 func streamPack(f *os.File, r io.Reader, limits GitLimits) (*packScan, error) {
 	bw := bufio.NewWriterSize(f, 64<<10)
-	th := &tailHasher{h: sha1.New()}
-	tee := io.TeeReader(r, io.MultiWriter(bw, th))
-	cr := &countingReader{r: bufio.NewReaderSize(tee, 64<<10)}
-	scan, err := scanPack(cr, th, limits)
+	scan, err := scanStream(r, bw, limits)
 	if err != nil {
 		return nil, err
 	}
 	return scan, bw.Flush()
+}
+
+// scanStream scans the pack read from r, copying every byte read to sink.
+func scanStream(r io.Reader, sink io.Writer, limits GitLimits) (*packScan, error) {
+	th := &tailHasher{h: sha1.New()}
+	tee := io.TeeReader(r, io.MultiWriter(sink, th))
+	cr := &countingReader{r: bufio.NewReaderSize(tee, 64<<10)}
+	return scanPack(cr, th, limits)
 }
 
 // completeThin appends, as whole objects, the delta bases the pack names
@@ -100,13 +105,15 @@ func streamPack(f *os.File, r io.Reader, limits GitLimits) (*packScan, error) {
 // a pack on disk must be self-contained.
 func (in *incomingPack) completeThin(repo *Repo, scan *packScan) error {
 	var missing []plumbing.Hash
-	for h := range scan.bases {
-		if scan.whole[h] {
+	seen := map[plumbing.Hash]bool{}
+	for i := range scan.entries {
+		h := scan.entries[i].baseID
+		if scan.entries[i].typ != plumbing.REFDeltaObject || scan.whole[h] || seen[h] {
 			continue
 		}
-		// A base that is neither stored whole in the pack nor in the
-		// repository may be a delta of the pack itself; the parser
-		// resolves it or reports it missing.
+		seen[h] = true
+		// A base neither stored whole in the pack nor in the repository
+		// may be a delta of the pack itself; resolving finds out.
 		if ok, err := repo.hasObject(h); err != nil {
 			return err
 		} else if ok {
@@ -117,24 +124,27 @@ func (in *incomingPack) completeThin(repo *Repo, scan *packScan) error {
 		return nil
 	}
 	slices.SortFunc(missing, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
-	cw := &countWriter{w: io.NewOffsetWriter(in.file, scan.size-20)}
-	bw := bufio.NewWriterSize(cw, 64<<10)
-	zw := zlib.NewWriter(bw)
+	end := scan.size - 20
+	ew := &appendWriter{w: bufio.NewWriterSize(io.NewOffsetWriter(in.file, end), 64<<10), off: end}
 	for _, h := range missing {
 		o, err := repo.object(plumbing.AnyObject, h)
 		if err != nil {
 			return err
 		}
-		if err := writeWholeEntry(bw, zw, o); err != nil {
+		e, err := ew.writeWhole(o)
+		if err != nil {
 			return err
 		}
+		e.id = h
+		scan.add(e)
+		scan.whole[h] = true
 	}
-	if err := bw.Flush(); err != nil {
+	if err := ew.w.Flush(); err != nil {
 		return err
 	}
-	end := scan.size - 20 + cw.n
+	end = ew.off
 	var count [4]byte
-	binary.BigEndian.PutUint32(count[:], scan.count+uint32(len(missing)))
+	binary.BigEndian.PutUint32(count[:], uint32(len(scan.entries)))
 	if _, err := in.file.WriteAt(count[:], 8); err != nil {
 		return err
 	}
@@ -146,37 +156,51 @@ func (in *incomingPack) completeThin(repo *Repo, scan *packScan) error {
 	if _, err := in.file.WriteAt(sum, end); err != nil {
 		return err
 	}
-	in.sum, in.size, in.thin = plumbing.Hash(sum), end+20, len(missing)
+	scan.count, scan.size, scan.sum = uint32(len(scan.entries)), end+20, plumbing.Hash(sum)
+	in.sum, in.size, in.thin = scan.sum, scan.size, len(missing)
 	return nil
 }
 
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
+// appendWriter appends whole-object entries to a pack, tracking offsets.
+type appendWriter struct {
+	w   *bufio.Writer
+	off int64
+	zw  *zlib.Writer
 }
 
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
+func (ew *appendWriter) Write(p []byte) (int, error) {
+	n, err := ew.w.Write(p)
+	ew.off += int64(n)
 	return n, err
 }
 
-// writeWholeEntry writes one undeltified pack entry.
-func writeWholeEntry(w io.Writer, zw *zlib.Writer, o plumbing.EncodedObject) error {
-	if _, err := w.Write(encodeEntryHeader(o.Type(), o.Size())); err != nil {
-		return err
+// writeWhole writes one undeltified entry and describes it.
+func (ew *appendWriter) writeWhole(o plumbing.EncodedObject) (packEntry, error) {
+	e := packEntry{off: ew.off, typ: o.Type(), size: o.Size(), objType: o.Type(), objSize: o.Size()}
+	crc := crc32.NewIEEE()
+	out := io.MultiWriter(ew, crc)
+	if _, err := out.Write(encodeEntryHeader(o.Type(), o.Size())); err != nil {
+		return e, err
 	}
+	e.dataOff = ew.off
 	rd, err := o.Reader()
 	if err != nil {
-		return err
+		return e, err
 	}
 	defer rd.Close()
-	zw.Reset(w)
-	if _, err := io.Copy(zw, rd); err != nil {
-		return err
+	if ew.zw == nil {
+		ew.zw = zlib.NewWriter(out)
+	} else {
+		ew.zw.Reset(out)
 	}
-	return zw.Close()
+	if _, err := io.Copy(ew.zw, rd); err != nil {
+		return e, err
+	}
+	if err := ew.zw.Close(); err != nil {
+		return e, err
+	}
+	e.crc = crc.Sum32()
+	return e, nil
 }
 
 // encodeEntryHeader encodes a pack entry's type and size.
@@ -192,40 +216,29 @@ func encodeEntryHeader(t plumbing.ObjectType, size int64) []byte {
 	return append(b, c)
 }
 
-// index parses the whole pack with go-git (resolving every delta, which
-// checks that each one applies and yields its object id), writes the .idx
-// to a temporary file and opens the pack for reading.
-func (in *incomingPack) index() error {
-	if _, err := in.file.Seek(0, io.SeekStart); err != nil {
+// maxHeldBases bounds the memory the second pass may keep for delta bases.
+func maxHeldBases(limits GitLimits) int64 {
+	return max(256<<20, 4*limits.maxObject())
+}
+
+// index resolves the pack's deltas, writes the .idx to a temporary file
+// and opens the pack for reading.
+func (in *incomingPack) index(scan *packScan, limits GitLimits) error {
+	if err := resolveDeltas(in.file, scan, maxHeldBases(limits)); err != nil {
 		return err
 	}
-	idxw := new(idxfile.Writer)
-	rec := &objectRecorder{objects: map[plumbing.Hash]packObject{}}
-	parser, err := packfile.NewParser(packfile.NewScanner(in.file), idxw, rec)
-	if err != nil {
-		return err
-	}
-	sum, err := parser.Parse()
-	if err != nil {
-		if errors.Is(err, packfile.ErrReferenceDeltaNotFound) {
-			return unpackErrorf("the pack has a delta against an object the repository does not have")
-		}
-		return unpackErrorf("the pack is invalid: %v", err)
-	}
-	if rec.dup != nil {
-		return unpackErrorf("the pack holds object %s twice", rec.dup)
-	}
-	if sum != in.sum {
-		return unpackErrorf("the pack checksum does not match its content")
-	}
-	idx, err := idxw.Index()
+	idx, err := buildIndex(scan)
 	if err != nil {
 		return err
 	}
 	if err := in.writeIndex(idx); err != nil {
 		return err
 	}
-	in.objects = rec.objects
+	in.objects = make(map[plumbing.Hash]packObject, len(scan.entries))
+	for i := range scan.entries {
+		e := &scan.entries[i]
+		in.objects[e.id] = packObject{typ: e.objType, size: e.objSize}
+	}
 	bf, err := osfs.New(in.dir, osfs.WithBoundOS()).Open(filepath.Base(in.packPath))
 	if err != nil {
 		return err
@@ -303,28 +316,3 @@ func (in *incomingPack) discard() {
 	}
 	in.packPath, in.idxPath = "", ""
 }
-
-// objectRecorder notes each object's id, type and size as the parser
-// resolves it, and the first id seen twice (an index cannot hold it twice).
-type objectRecorder struct {
-	objects map[plumbing.Hash]packObject
-	pending packObject
-	dup     *plumbing.Hash
-}
-
-func (o *objectRecorder) OnHeader(count uint32) error { return nil }
-
-func (o *objectRecorder) OnInflatedObjectHeader(t plumbing.ObjectType, size int64, pos int64) error {
-	o.pending = packObject{typ: t, size: size}
-	return nil
-}
-
-func (o *objectRecorder) OnInflatedObjectContent(h plumbing.Hash, pos int64, crc uint32, _ []byte) error {
-	if _, ok := o.objects[h]; ok && o.dup == nil {
-		o.dup = &h
-	}
-	o.objects[h] = o.pending
-	return nil
-}
-
-func (o *objectRecorder) OnFooter(h plumbing.Hash) error { return nil }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -18,19 +19,38 @@ import (
 )
 
 // The first pass over a pushed pack happens while it arrives: every byte
-// goes to the temporary file, and the objects are walked once, inflating
+// goes to the temporary file, and the entries are walked once, inflating
 // each one without keeping it, so that sizes are checked before anything
 // holds an object in memory. A delta's result size is in the first bytes of
 // its data, so a small delta cannot expand into a huge object unnoticed.
+// The pass records where each entry is, its CRC-32 and, for entries stored
+// whole, its id; the second pass (receive_index.go) resolves the deltas.
 
-// packScan is what the streaming pass learnt about a pack.
+// packEntry is one entry of a pack.
+type packEntry struct {
+	off, dataOff int64               // the entry, and its zlib data
+	typ          plumbing.ObjectType // as stored: an object type or a delta
+	size         int64               // inflated size of the stored data
+	crc          uint32              // of the entry's bytes, for the index
+	id           plumbing.Hash       // the object's id (deltas: once resolved)
+	baseOff      int64               // OFS_DELTA: the base entry
+	baseID       plumbing.Hash       // REF_DELTA: the base object
+	objType      plumbing.ObjectType // the object's type (deltas: once resolved)
+	objSize      int64               // the object's size (deltas: once resolved)
+}
+
+func (e *packEntry) isDelta() bool {
+	return e.typ == plumbing.OFSDeltaObject || e.typ == plumbing.REFDeltaObject
+}
+
+// packScan is what the first pass learnt about a pack.
 type packScan struct {
-	count  uint32
-	size   int64                  // bytes including the trailer
-	whole  map[plumbing.Hash]bool // ids of the objects stored whole
-	bases  map[plumbing.Hash]bool // ids REF_DELTA entries name as base
-	starts map[int64]bool         // entry offsets, for OFS_DELTA bases
-	sum    plumbing.Hash          // the trailer
+	count    uint32
+	size     int64 // bytes including the trailer
+	sum      plumbing.Hash
+	entries  []packEntry
+	byOffset map[int64]int          // entry index by offset
+	whole    map[plumbing.Hash]bool // ids of the objects stored whole
 }
 
 // errUnpack marks an error about the pack's content: it is reported to the
@@ -43,16 +63,22 @@ func unpackErrorf(format string, args ...any) error {
 	return &errUnpack{msg: fmt.Sprintf(format, args...)}
 }
 
-// countingReader counts the bytes consumed. It is an io.ByteReader, so the
-// zlib reader takes exactly one object's stream and no more.
+// countingReader counts the bytes consumed and keeps a CRC-32 of them. It
+// is an io.ByteReader, so the zlib reader takes exactly one entry's stream
+// and no more. Bytes read one at a time are gathered before they go into
+// the CRC, which zlib's byte-wise reading would otherwise make slow.
 type countingReader struct {
-	r *bufio.Reader
-	n int64
+	r       *bufio.Reader
+	n       int64
+	crc     uint32
+	pending []byte
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.flushCRC()
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
 	return n, err
 }
 
@@ -60,8 +86,30 @@ func (c *countingReader) ReadByte() (byte, error) {
 	b, err := c.r.ReadByte()
 	if err == nil {
 		c.n++
+		if c.pending = append(c.pending, b); len(c.pending) == cap(c.pending) {
+			c.flushCRC()
+		}
 	}
 	return b, err
+}
+
+func (c *countingReader) flushCRC() {
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, c.pending)
+	c.pending = c.pending[:0]
+}
+
+// resetCRC starts the CRC of a new entry.
+func (c *countingReader) resetCRC() {
+	if c.pending == nil {
+		c.pending = make([]byte, 0, 4096)
+	}
+	c.crc, c.pending = 0, c.pending[:0]
+}
+
+// sumCRC is the CRC of the bytes since resetCRC.
+func (c *countingReader) sumCRC() uint32 {
+	c.flushCRC()
+	return c.crc
 }
 
 // tailHasher hashes everything written to it except the last 20 bytes,
@@ -98,10 +146,9 @@ func scanPack(r *countingReader, file *tailHasher, limits GitLimits) (*packScan,
 		return nil, unpackErrorf("pack version %d is not supported", v)
 	}
 	s := &packScan{
-		count:  binary.BigEndian.Uint32(head[8:]),
-		whole:  map[plumbing.Hash]bool{},
-		bases:  map[plumbing.Hash]bool{},
-		starts: map[int64]bool{},
+		count:    binary.BigEndian.Uint32(head[8:]),
+		byOffset: map[int64]int{},
+		whole:    map[plumbing.Hash]bool{},
 	}
 	var zr io.ReadCloser
 	defer func() {
@@ -134,71 +181,76 @@ func scanPack(r *countingReader, file *tailHasher, limits GitLimits) (*packScan,
 // scanEntry reads one entry: its header, then its zlib stream, checking the
 // inflated size against the header (and, for deltas, the result size).
 func (s *packScan) scanEntry(r *countingReader, zr io.ReadCloser, limits GitLimits) (io.ReadCloser, error) {
-	off := r.n
-	s.starts[off] = true
-	typ, size, err := readEntryHeader(r)
-	if err != nil {
+	e := packEntry{off: r.n}
+	r.resetCRC()
+	var err error
+	if e.typ, e.size, err = readEntryHeader(r); err != nil {
 		return zr, err
 	}
 	var sink io.Writer
 	var h hash.Hash
 	var delta deltaHead
-	switch typ {
+	switch e.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		if size > limits.maxObject() {
-			return zr, unpackErrorf("the pack holds a %s of %s, over the limit of %s", typ, byteSize(size), byteSize(limits.MaxBlob))
+		if e.size > limits.maxObject() {
+			return zr, unpackErrorf("the pack holds a %s of %s, over the limit of %s", e.typ, byteSize(e.size), byteSize(limits.MaxBlob))
 		}
 		h = sha1.New()
-		fmt.Fprintf(h, "%s %d\x00", typ, size)
+		fmt.Fprintf(h, "%s %d\x00", e.typ, e.size)
 		sink = h
 	case plumbing.OFSDeltaObject:
 		rel, err := readOfsDelta(r)
 		if err != nil {
 			return zr, err
 		}
-		if rel <= 0 || rel > off || !s.starts[off-rel] {
-			return zr, unpackErrorf("a delta at offset %d names no earlier entry as base", off)
+		e.baseOff = e.off - rel
+		if _, ok := s.byOffset[e.baseOff]; rel <= 0 || !ok {
+			return zr, unpackErrorf("a delta at offset %d names no earlier entry as base", e.off)
 		}
 		sink = &delta
 	case plumbing.REFDeltaObject:
-		var base plumbing.Hash
-		if _, err := io.ReadFull(r, base[:]); err != nil {
+		if _, err := io.ReadFull(r, e.baseID[:]); err != nil {
 			return zr, packReadError(err, "a delta entry is cut short")
 		}
-		s.bases[base] = true
 		sink = &delta
 	default:
-		return zr, unpackErrorf("the pack has an entry of unknown type %d at offset %d", typ, off)
+		return zr, unpackErrorf("the pack has an entry of unknown type %d at offset %d", e.typ, e.off)
 	}
+	e.dataOff = r.n
 	if zr == nil {
 		zr, err = zlib.NewReader(r)
 	} else {
 		err = zr.(zlib.Resetter).Reset(r, nil)
 	}
 	if err != nil {
-		return zr, packReadError(err, fmt.Sprintf("the entry at offset %d is not zlib data", off))
+		return zr, packReadError(err, fmt.Sprintf("the entry at offset %d is not zlib data", e.off))
 	}
 	// Copying to EOF makes zlib verify the stream's own checksum; the
 	// limit stops a stream longer than its header says.
-	n, err := io.Copy(sink, io.LimitReader(zr, size+1))
+	n, err := io.Copy(sink, io.LimitReader(zr, e.size+1))
 	if err != nil {
-		return zr, packReadError(err, fmt.Sprintf("the entry at offset %d is corrupt", off))
+		return zr, packReadError(err, fmt.Sprintf("the entry at offset %d is corrupt", e.off))
 	}
-	if n != size {
-		return zr, unpackErrorf("the entry at offset %d inflates to %d bytes, not the %d its header says", off, n, size)
+	if n != e.size {
+		return zr, unpackErrorf("the entry at offset %d inflates to %d bytes, not the %d its header says", e.off, n, e.size)
 	}
+	e.crc = r.sumCRC()
 	if h != nil {
-		s.whole[plumbing.Hash(h.Sum(nil))] = true
-		return zr, nil
-	}
-	target, ok := delta.targetSize()
-	if !ok {
-		return zr, unpackErrorf("the delta at offset %d is corrupt", off)
-	}
-	if target > limits.maxObject() {
+		e.id, e.objType, e.objSize = plumbing.Hash(h.Sum(nil)), e.typ, e.size
+		s.whole[e.id] = true
+	} else if target, ok := delta.targetSize(); !ok {
+		return zr, unpackErrorf("the delta at offset %d is corrupt", e.off)
+	} else if target > limits.maxObject() {
 		return zr, unpackErrorf("the pack holds an object of %s, over the limit of %s", byteSize(target), byteSize(limits.MaxBlob))
 	}
+	s.add(e)
 	return zr, nil
+}
+
+// add records an entry.
+func (s *packScan) add(e packEntry) {
+	s.byOffset[e.off] = len(s.entries)
+	s.entries = append(s.entries, e)
 }
 
 // readEntryHeader decodes an entry's type and inflated size.

@@ -142,7 +142,7 @@ func writeRepack(ctx context.Context, st *objectStore, send *objSet, packDir str
 		err = in.readTrailer()
 	}
 	if err == nil {
-		err = in.index()
+		err = in.indexWritten()
 	}
 	if err != nil {
 		in.discard()
@@ -165,6 +165,17 @@ func (in *incomingPack) readTrailer() error {
 	}
 	in.size = size
 	return nil
+}
+
+// indexWritten scans and indexes a pack the repack wrote, which also
+// proves it complete and readable before anything is removed.
+func (in *incomingPack) indexWritten() error {
+	limits := GitLimits{MaxBlob: 1 << 40, MaxPush: 1 << 62} // the objects are the repository's own
+	scan, err := scanStream(io.NewSectionReader(in.file, 0, in.size), io.Discard, limits)
+	if err != nil {
+		return err
+	}
+	return in.index(scan, limits)
 }
 
 // lockRepack keeps two repacks of one repository (a server's and a CLI's)

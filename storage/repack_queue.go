@@ -33,6 +33,8 @@ type Repacker struct {
 	cancel   context.CancelFunc
 	stopped  chan struct{}
 	removing sync.WaitGroup
+	busy     int        // repositories queued or being repacked
+	idle     *sync.Cond // signalled when busy drops to zero
 }
 
 // Enqueue asks for repo to be checked and, if it has too many packs or
@@ -48,6 +50,7 @@ func (p *Repacker) Enqueue(repo *Repo) bool {
 	select {
 	case p.queue <- repo:
 		p.queued[repo.Dir()] = true
+		p.busy++
 		return true
 	default:
 		return false
@@ -100,6 +103,7 @@ func (p *Repacker) startLocked() {
 	}
 	p.queue = make(chan *Repo, size)
 	p.queued, p.doomed, p.timers = map[string]bool{}, map[string]bool{}, map[*time.Timer]func(){}
+	p.idle = sync.NewCond(&p.mu)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.stopped = make(chan struct{})
 	go p.run()
@@ -115,19 +119,39 @@ func (p *Repacker) run() {
 			skip[f] = true
 		}
 		p.mu.Unlock()
-		if p.ctx.Err() != nil || !p.needsRepack(repo, skip) {
-			continue
+		p.repackOne(repo, skip)
+		p.mu.Lock()
+		if p.busy--; p.busy == 0 {
+			p.idle.Broadcast()
 		}
-		res, err := repackRepo(p.ctx, repo, skip)
-		if err != nil {
-			if p.Logger != nil && p.ctx.Err() == nil {
-				p.Logger.Error("repack failed", "repo", repo.Dir(), "err", err)
-			}
-			continue
+		p.mu.Unlock()
+	}
+}
+
+// Wait blocks until every enqueued repository has been handled (replaced
+// files may still be waiting for their grace period), e.g. before Close
+// for a graceful stop.
+func (p *Repacker) Wait() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.started && p.busy > 0 {
+		p.idle.Wait()
+	}
+}
+
+func (p *Repacker) repackOne(repo *Repo, skip map[string]bool) {
+	if p.ctx.Err() != nil || !p.needsRepack(repo, skip) {
+		return
+	}
+	res, err := repackRepo(p.ctx, repo, skip)
+	if err != nil {
+		if p.Logger != nil && p.ctx.Err() == nil {
+			p.Logger.Error("repack failed", "repo", repo.Dir(), "err", err)
 		}
-		if res != nil {
-			p.scheduleRemoval(repo, res)
-		}
+		return
+	}
+	if res != nil {
+		p.scheduleRemoval(repo, res)
 	}
 }
 

@@ -89,6 +89,11 @@ type Repo struct {
 	st    *filesystem.Storage // guarded by mu
 	cache cache.Object        // content-addressed, shared by every storage generation
 	packs []string            // pack files st was opened with; guarded by mu
+
+	// noSync skips every fsync. Only initRepoIn sets it, for a repository
+	// built in a private directory that its caller makes durable as a
+	// whole (CreateWikis syncs the file system once for many wikis).
+	noSync bool
 }
 
 // repoCacheSize bounds each open repository's decoded-object cache; many
@@ -115,7 +120,7 @@ func InitRepo(ctx context.Context, dir string, files []FileChange, authorName, a
 	if err != nil {
 		return nil, err
 	}
-	if err := initRepoIn(ctx, tmp, files, authorName, authorEmail, message); err != nil {
+	if err := initRepoIn(ctx, tmp, files, authorName, authorEmail, message, true); err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
@@ -133,8 +138,9 @@ func InitRepo(ctx context.Context, dir string, files []FileChange, authorName, a
 }
 
 // initRepoIn lays out an empty bare repository in dir and makes the first
-// commit there.
-func initRepoIn(ctx context.Context, dir string, files []FileChange, authorName, authorEmail, message string) error {
+// commit there. Unless durable, nothing is fsynced: the caller must make
+// dir durable itself before anything names it.
+func initRepoIn(ctx context.Context, dir string, files []FileChange, authorName, authorEmail, message string, durable bool) error {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return err
 	}
@@ -149,7 +155,7 @@ func initRepoIn(ctx context.Context, dir string, files []FileChange, authorName,
 		"description": "warren wiki\n",
 	}
 	for name, content := range layout {
-		if err := writeFileSync(filepath.Join(dir, name), []byte(content)); err != nil {
+		if err := writeNewFile(filepath.Join(dir, name), []byte(content), durable); err != nil {
 			return err
 		}
 	}
@@ -158,10 +164,11 @@ func initRepoIn(ctx context.Context, dir string, files []FileChange, authorName,
 		return err
 	}
 	defer r.Close()
+	r.noSync = !durable
 	_, err = r.Commit(ctx, CommitRequest{
 		Changes: files, AuthorName: authorName, AuthorEmail: authorEmail, Message: message, When: time.Now(),
 	})
-	if err != nil {
+	if err != nil || !durable {
 		return err
 	}
 	for _, d := range []string{"objects", "refs/heads", "refs", "."} {

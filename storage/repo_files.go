@@ -17,9 +17,9 @@ import (
 // write, so every file is fsynced before it is renamed into place and the
 // directory is fsynced after the rename.
 
-// writeFileSync writes a new file and fsyncs it. It is used only while
-// InitRepo lays out a fresh private directory.
-func writeFileSync(name string, data []byte) error {
+// writeNewFile writes a new file, fsynced if durable. It is used only while
+// a fresh private repository directory is laid out.
+func writeNewFile(name string, data []byte, durable bool) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -28,9 +28,11 @@ func writeFileSync(name string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if durable {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	return f.Close()
 }
@@ -48,6 +50,9 @@ func syncDir(name string) error {
 
 // syncRootDir is syncDir inside the repository's root.
 func (r *Repo) syncRootDir(name string) error {
+	if r.noSync {
+		return nil
+	}
 	f, err := r.root.Open(name)
 	if err != nil {
 		return err
@@ -60,7 +65,7 @@ func (r *Repo) syncRootDir(name string) error {
 // file is closed and removed.
 func (r *Repo) writeSynced(f *os.File, name string, data []byte) error {
 	_, err := f.Write(data)
-	if err == nil {
+	if err == nil && !r.noSync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

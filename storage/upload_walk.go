@@ -104,13 +104,17 @@ func (w *objectWalk) enumerate(wants, haves []plumbing.Hash) error {
 // object is sent itself).
 func (w *objectWalk) start(q *walkQueue, h plumbing.Hash, theirs bool) error {
 	for range maxTagChain {
-		typ, data, err := w.st.read(h)
+		typ, err := w.st.typeOf(h)
 		if err != nil {
 			return err
 		}
 		switch typ {
 		case objTag:
 			w.mark(h, theirs)
+			_, data, err := w.st.read(h)
+			if err != nil {
+				return err
+			}
 			target, ok := tagObjectTarget(data)
 			if !ok {
 				return packCorrupt("tag "+h.String(), errors.New("no object line"))

@@ -35,11 +35,11 @@ func (s *Server) registerGitRoutes(r *mux.Router) {
 // git fall back to v0 for the whole exchange.
 func (s *Server) handleGitInfoRefs(w http.ResponseWriter, r *http.Request) {
 	service := r.URL.Query().Get("service")
-	min := wiki.RoleViewer
+	need := wiki.RoleViewer
 	if service == serviceReceive {
-		min = wiki.RoleEditor
+		need = wiki.RoleEditor
 	}
-	s.wikiRoute(min, func(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+	s.wikiRoute(need, func(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
 		if service != serviceUpload && service != serviceReceive {
 			s.fail(w, r, wiki.Errorf(wiki.EINVALID,
 				"Only git's smart HTTP protocol is served; use git 1.6.6 or newer."))
@@ -62,7 +62,7 @@ func (s *Server) handleUploadPack(w http.ResponseWriter, r *http.Request, h *ten
 	defer body.Close()
 	w.Header().Set("Content-Type", "application/x-"+serviceUpload+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {
-		return storage.UploadPack(r.Context(), h.Store.Repo, body, out, storage.UploadOptions{})
+		return storage.UploadPack(r.Context(), h.Store.Repo, body, out, storage.UploadOptions{Packers: s.Packers})
 	})
 }
 
@@ -74,7 +74,8 @@ func (s *Server) handleReceivePack(w http.ResponseWriter, r *http.Request, h *te
 		return
 	}
 	defer body.Close()
-	opt := storage.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: h.Store.Sync}
+	opt := storage.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: h.Store.Sync, Logger: s.Logger,
+		Repacker: s.Repacker}
 	w.Header().Set("Content-Type", "application/x-"+serviceReceive+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {
 		return storage.ReceivePack(r.Context(), h.Store.Repo, h.Store, body, out, opt)

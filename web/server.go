@@ -14,6 +14,7 @@ import (
 	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
+	"golang.org/x/sync/semaphore"
 )
 
 // Server serves every wiki and the platform pages. Its fields are its
@@ -29,6 +30,8 @@ type Server struct {
 	DataDir    string   // DATA: robot.db and wikis/, for creating and deleting wikis
 	MaxBody    int64    // limit for request bodies other than git pushes
 	Git        storage.GitLimits
+	Packers    *semaphore.Weighted // bounds concurrent pack builds for fetches; nil: unbounded
+	Repacker   *storage.Repacker   // consolidates repositories after pushes; nil: never
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/warren-wiki/warren/web"
 	"github.com/warren-wiki/warren/wiki"
 	"github.com/warren-wiki/warren/wiki/markdown"
+	"golang.org/x/sync/semaphore"
 )
 
 // serveConfig is everything `warren serve` can be told.
@@ -111,12 +113,16 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 			return storage.OpenWiki(ctx, storage.WikiDir(c.data, slug), slug, renderer, base)
 		}}
 	defer pool.Close()
+	repacker := &storage.Repacker{Logger: logger}
+	defer repacker.Close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := &web.Server{
 		Robot: robot, Pool: pool, Proxy: proxy, Admins: c.admins, Dev: c.dev,
 		BaseDomain: c.baseDomain, DataDir: c.data, MaxBody: c.maxBody,
-		Git:    storage.GitLimits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
+		Git: storage.GitLimits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
+		// Pack builds are CPU-bound: more at once than cores only adds memory.
+		Packers: semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))), Repacker: repacker,
 		Logger: logger, Registry: reg, Version: version,
 	}
 	return listenAndServe(ctx, c, srv, logger, out)

@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/wiki"
+	"golang.org/x/sync/errgroup"
+)
+
+// CreateWikis creates many wikis at once, all or none: each with its
+// repository holding a first commit of files(w) (called from several
+// goroutines), its robot.db row and, if it has an owner, the owner's admin
+// grant. It refuses the whole batch before creating anything if any wiki is
+// invalid (EINVALID), named twice (EINVALID) or already exists (EEXISTS).
+//
+// It exists because CreateWiki fsyncs every file of a new repository, which
+// dominates the cost of registering thousands of wikis. Here the
+// repositories are built under ".creating-*" names without any fsync, then
+// made durable together by one sync of the file system, and then listed in
+// one robot.db transaction that renames each into place before the commit,
+// as CreateWiki does. The crash guarantees are CreateWiki's: what a crash
+// leaves before the commit is either a dot-directory SweepLeftovers removes
+// or an unlisted directory the next create of its slug moves aside, and a
+// listed wiki always has its complete, durable directory.
+func CreateWikis(ctx context.Context, robot *Robot, dataDir string, ws []wiki.Wiki, files func(wiki.Wiki) []FileChange) error {
+	ws, err := prepareBatch(ctx, robot, ws)
+	if err != nil || len(ws) == 0 {
+		return err
+	}
+	wikis := filepath.Join(dataDir, wikisDirName)
+	if err := os.MkdirAll(wikis, 0o750); err != nil {
+		return err
+	}
+	tmps := make([]string, len(ws))
+	defer func() {
+		for _, tmp := range tmps {
+			if tmp != "" {
+				os.RemoveAll(tmp) // a no-op for those renamed into place
+			}
+		}
+	}()
+	// Building is file-system calls and hashing: a worker per CPU.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, w := range ws {
+		g.Go(func() (err error) {
+			tmps[i], err = buildUnsynced(gctx, wikis, w, files(w))
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := syncTrees(tmps); err != nil {
+		return err
+	}
+	return robot.commitNewWikis(ctx, dataDir, tmps, ws)
+}
+
+// prepareBatch fills defaults, validates every wiki and refuses duplicates
+// and slugs robot.db already lists, before anything is created.
+func prepareBatch(ctx context.Context, robot *Robot, ws []wiki.Wiki) ([]wiki.Wiki, error) {
+	out := make([]wiki.Wiki, 0, len(ws))
+	seen := make(map[string]bool, len(ws))
+	now := robot.now()
+	for _, w := range ws {
+		w, err := PrepareWiki(w)
+		if err != nil {
+			return nil, err
+		}
+		if seen[w.Slug] {
+			return nil, wiki.Errorf(wiki.EINVALID, "wiki %q is named twice", w.Slug)
+		}
+		seen[w.Slug] = true
+		if w.CreatedAt.IsZero() {
+			w.CreatedAt = now
+		}
+		out = append(out, w)
+	}
+	existing, err := robot.ListWikis(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range existing {
+		if seen[w.Slug] {
+			return nil, wiki.Errorf(wiki.EEXISTS, "wiki %q already exists", w.Slug)
+		}
+	}
+	return out, nil
+}
+
+// buildUnsynced builds one wiki's repository in a fresh ".creating-*"
+// directory under wikis without fsyncing anything, and returns that
+// directory.
+func buildUnsynced(ctx context.Context, wikis string, w wiki.Wiki, files []FileChange) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(wikis, creatingPrefix+w.Slug+"-")
+	if err != nil {
+		return "", err
+	}
+	author := &wiki.Caller{Login: w.Owner}
+	if w.Owner == "" {
+		author.Login = "warren"
+	}
+	repo := filepath.Join(tmp, repoDirName)
+	err = os.Mkdir(repo, 0o755)
+	if err == nil {
+		err = initRepoIn(ctx, repo, files, author.AuthorName(), author.AuthorEmail(), "Create wiki "+w.Title, false)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// commitNewWikis lists the wikis in one robot.db transaction: rows, grants
+// and audit lines, each directory renamed into place, the wikis directory
+// fsynced, then the commit. If anything fails, the renamed directories are
+// discarded and robot.db is unchanged.
+func (r *Robot) commitNewWikis(ctx context.Context, dataDir string, tmps []string, ws []wiki.Wiki) (err error) {
+	tx, err := r.DB.W.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var placed, orphans []string
+	defer func() {
+		if err != nil {
+			for _, dir := range placed {
+				err = errors.Join(err, discard(dir))
+			}
+		}
+	}()
+	for i, w := range ws {
+		if err := r.insertWiki(ctx, tx, w); err != nil {
+			return err
+		}
+		final := WikiDir(dataDir, w.Slug)
+		orphan, err := moveAside(final)
+		if err != nil {
+			return err
+		}
+		if orphan != "" {
+			orphans = append(orphans, orphan)
+		}
+		if err := os.Rename(tmps[i], final); err != nil {
+			return err
+		}
+		placed = append(placed, final)
+	}
+	if err := syncDir(filepath.Join(dataDir, wikisDirName)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, o := range orphans {
+		_ = os.RemoveAll(o) // best effort; SweepLeftovers retries
+	}
+	return nil
+}
+
+// insertWiki writes a new wiki's row, its owner's grant and the audit line.
+func (r *Robot) insertWiki(ctx context.Context, tx *sqlx.Tx, w wiki.Wiki) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO wikis (slug, title, owner, visibility, created_at) VALUES (?, ?, ?, ?, ?)`,
+		w.Slug, w.Title, w.Owner, string(w.Visibility), robotTime(w.CreatedAt))
+	if IsUniqueViolation(err) {
+		return wiki.Errorf(wiki.EEXISTS, "wiki %q already exists", w.Slug)
+	} else if err != nil {
+		return err
+	}
+	if w.Owner != "" {
+		if err := setGrant(ctx, tx, w.Slug, w.Owner, wiki.RoleAdmin); err != nil {
+			return err
+		}
+	}
+	return r.audit(ctx, tx, actorOf(ctx), w.Slug, "wiki.create", "visibility="+string(w.Visibility)+" owner="+w.Owner)
+}
