@@ -44,7 +44,12 @@ type DB struct {
 // DBOptions size a DB for its role: robot.db is shared by every request and
 // gets more readers; a wiki.db gets few so that many wikis can be open.
 type DBOptions struct {
-	Readers     int
+	Readers int
+	// IdleReaders are kept open between queries (0 = 1). A database read by
+	// concurrent requests needs as many as run at once: a reader beyond
+	// them is closed on release and reopened (pragmas, schema) on the next
+	// query, which costs more than the query.
+	IdleReaders int
 	IdleTimeout time.Duration
 }
 
@@ -75,7 +80,7 @@ func OpenDB(ctx context.Context, path string, set schema.Set, opt DBOptions) (*D
 		return nil, err
 	}
 	r.SetMaxOpenConns(opt.Readers)
-	r.SetMaxIdleConns(1)
+	r.SetMaxIdleConns(max(1, min(opt.IdleReaders, opt.Readers)))
 	r.SetConnMaxIdleTime(opt.IdleTimeout)
 	return &DB{W: w, R: r, Path: path}, nil
 }

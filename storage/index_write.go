@@ -18,6 +18,7 @@ func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
 		return err
 	}
 	defer tx.Rollback()
+	defer w.memo.changed() // runs once the commit below is done (or failed)
 	ix, err := newIndexWriter(ctx, tx, w.Renderer.Version())
 	if err != nil {
 		return err

@@ -309,3 +309,17 @@ func TestReceiveOrphanCommitRefused(t *testing.T) {
 		t.Fatalf("%v\n%q", err, out)
 	}
 }
+
+// TestReceiveInvalidRefNameRefused: ref names git's check-ref-format
+// refuses are refused per ref.
+func TestReceiveInvalidRefNameRefused(t *testing.T) {
+	e := newRawEnv(t)
+	zero := strings.Repeat("0", 40)
+	for _, name := range []string{"refs/heads/a..b", "refs/heads/x.lock", "refs/heads/.hidden", "refs/tags/a b", "refs/heads/", "HEAD"} {
+		body := rawPush(t, e.work, []string{zero + " " + e.rev + " " + name}, "report-status", e.rev, "^"+e.old)
+		out, err := e.receiveAndCheck(t, body)
+		if err != nil || !strings.Contains(out, "ng "+name+" ") {
+			t.Fatalf("%s: %v\n%q", name, err, out)
+		}
+	}
+}

@@ -28,11 +28,12 @@ type objectFault struct{ msg string }
 
 func (e *objectFault) Error() string { return e.msg }
 
-// info returns an object's type and size, and whether the push brought it.
+// info returns an object's type and size, and whether the push brought it
+// (a base copied from the repository to complete a thin pack was not).
 func (o *pushObjects) info(h plumbing.Hash) (plumbing.ObjectType, int64, bool, error) {
 	if o.in != nil {
 		if p, ok := o.in.objects[h]; ok {
-			return p.typ, p.size, true, nil
+			return p.typ, p.size, !o.in.bases[h], nil
 		}
 	}
 	m, err := o.repo.object(plumbing.AnyObject, h)

@@ -14,8 +14,11 @@ import (
 // ReceivePackCapabilities are the receive-pack capabilities warren
 // implements, for the ref advertisement. Thin packs are accepted (their
 // bases are appended from the repository, as git's index-pack --fix-thin
-// does), so "no-thin" is not among them: a thin push of a small edit sends
-// a delta instead of the whole file.
+// does), so "no-thin" is not among them. Measured on a 2,000-commit wiki
+// (BenchmarkPushSmallEdit, BenchmarkReceiveSmallEdit): a one-line edit of a
+// 3.6 KiB page pushes 335 bytes thin against 5,373 bytes with no-thin, and
+// the server spends the same 20-40 ms either way; git ignores --no-thin
+// over smart HTTP, so only the advertisement could turn thin packs off.
 var ReceivePackCapabilities = []string{
 	"report-status", "delete-refs", "atomic", "ofs-delta", "side-band-64k", "quiet",
 }
@@ -28,9 +31,12 @@ const (
 
 // ReceiveOptions say what one push may do and what follows it.
 type ReceiveOptions struct {
-	Limits    GitLimits
-	CanForce  bool                            // may force-push and delete main (wiki admins)
-	OnUpdated func(ctx context.Context) error // runs after refs moved, e.g. index catch-up
+	Limits   GitLimits
+	CanForce bool // may force-push and delete main (wiki admins)
+	// OnUpdated runs after refs moved (e.g. index catch-up), once the
+	// write lock is released; its failure is reported to the pusher as a
+	// warning, the push stays saved.
+	OnUpdated func(ctx context.Context) error
 	// Repacker, if set, is asked to consolidate the repository in the
 	// background after a push that added a pack.
 	Repacker *Repacker

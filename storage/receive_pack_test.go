@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -156,4 +157,21 @@ func TestPushAtomicRefusesAll(t *testing.T) {
 func hashObject(tb testing.TB, dir, text string) string {
 	tb.Helper()
 	return strings.TrimSpace(runGitStdin(tb, dir, text, "hash-object", "-w", "--stdin"))
+}
+
+// TestPushSavedWhenIndexUpdateFails: OnUpdated failing after the ref moved
+// does not turn a saved push into a reported failure; the user is told on
+// the side band.
+func TestPushSavedWhenIndexUpdateFails(t *testing.T) {
+	e := newPushEnv(t, storage.ReceiveOptions{OnUpdated: func(context.Context) error {
+		return errors.New("index is locked")
+	}})
+	rev := commitIn(t, e.work, map[string]string{"A.md": "a\n"}, "a")
+	out := e.mustPush("origin", "main")
+	if !strings.Contains(out, "the push is saved, but updating the wiki's pages failed") {
+		t.Fatalf("no warning:\n%s", out)
+	}
+	if got := e.refs()["refs/heads/main"]; got != rev {
+		t.Fatalf("main = %s, want %s", got, rev)
+	}
 }

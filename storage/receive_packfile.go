@@ -43,8 +43,9 @@ type incomingPack struct {
 	idxPath  string
 	sum      plumbing.Hash
 	size     int64
-	received int64 // bytes the client sent
-	thin     int   // bases appended to complete a thin pack
+	received int64                  // bytes the client sent
+	thin     int                    // bases appended to complete a thin pack
+	bases    map[plumbing.Hash]bool // those bases: the repository's, not pushed
 	objects  map[plumbing.Hash]packObject
 	file     *os.File
 	pack     *packfile.Packfile // reads objects before they are installed
@@ -124,6 +125,7 @@ func (in *incomingPack) completeThin(repo *Repo, scan *packScan) error {
 		return nil
 	}
 	slices.SortFunc(missing, func(a, b plumbing.Hash) int { return bytes.Compare(a[:], b[:]) })
+	in.bases = make(map[plumbing.Hash]bool, len(missing))
 	end := scan.size - 20
 	ew := &appendWriter{w: bufio.NewWriterSize(io.NewOffsetWriter(in.file, end), 64<<10), off: end}
 	for _, h := range missing {
@@ -138,6 +140,7 @@ func (in *incomingPack) completeThin(repo *Repo, scan *packScan) error {
 		e.id = h
 		scan.add(e)
 		scan.whole[h] = true
+		in.bases[h] = true
 	}
 	if err := ew.w.Flush(); err != nil {
 		return err
@@ -277,10 +280,21 @@ func (in *incomingPack) install() error {
 		in.discard()
 		return nil
 	}
+	name := filepath.Join(in.dir, "pack-"+in.sum.String())
+	if _, err := os.Stat(name + ".idx"); err == nil {
+		in.discard() // the very same pack is already installed
+		return nil
+	}
 	if err := in.file.Sync(); err != nil {
 		return err
 	}
-	name := filepath.Join(in.dir, "pack-"+in.sum.String())
+	// Packs are immutable; git makes them read-only too.
+	if err := os.Chmod(in.packPath, 0o444); err != nil {
+		return err
+	}
+	if err := os.Chmod(in.idxPath, 0o444); err != nil {
+		return err
+	}
 	if err := os.Rename(in.packPath, name+".pack"); err != nil {
 		return err
 	}

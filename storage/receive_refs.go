@@ -14,7 +14,10 @@ import (
 // create, fast-forward and delete branches and create and delete tags;
 // rewriting history (a non-fast-forward update, moving a tag) and deleting
 // main need CanForce (wiki admins). Every update is a compare-and-swap
-// against the id the client last saw, under the wiki's write lock.
+// against the id the client last saw, under the wiki's write lock. The
+// fast-forward check is made against that same id before the lock is
+// taken: the swap only succeeds if the ref is still there, so the check
+// holds, and the lock is held for the ref updates alone.
 
 // checkCommands applies the ref policy and checks the objects of every
 // command, before anything is installed or moved. With atomic, one refusal

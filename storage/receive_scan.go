@@ -122,6 +122,12 @@ type tailHasher struct {
 
 func (t *tailHasher) Write(p []byte) (int, error) {
 	t.n += int64(len(p))
+	if len(p) >= 20 {
+		t.h.Write(t.tail)
+		t.h.Write(p[:len(p)-20])
+		t.tail = append(t.tail[:0], p[len(p)-20:]...)
+		return len(p), nil
+	}
 	t.tail = append(t.tail, p...)
 	if len(t.tail) > 20 {
 		t.h.Write(t.tail[:len(t.tail)-20])

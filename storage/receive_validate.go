@@ -30,14 +30,15 @@ type pushValidator struct {
 	tips      map[plumbing.Hash]bool // the same, as a set
 	reachable map[plumbing.Hash]bool // commits existing refs reach; nil until needed
 	heads     map[plumbing.Hash]fsckCommitHead
-	commits   map[plumbing.Hash]bool // commits checked by tips that passed
-	trees     map[string]bool        // (path, tree) checked by tips that passed
+	parsed    map[plumbing.Hash]*parsedTree // recently parsed trees
+	commits   map[plumbing.Hash]bool        // commits checked by tips that passed
+	trees     map[string]bool               // (path, tree) checked by tips that passed
 }
 
 func newPushValidator(objs *pushObjects, refs map[string]string, maxBlob int64) *pushValidator {
 	v := &pushValidator{
 		objs: objs, maxBlob: maxBlob, tips: map[plumbing.Hash]bool{},
-		heads: map[plumbing.Hash]fsckCommitHead{}, commits: map[plumbing.Hash]bool{}, trees: map[string]bool{},
+		heads: map[plumbing.Hash]fsckCommitHead{}, parsed: map[plumbing.Hash]*parsedTree{}, commits: map[plumbing.Hash]bool{}, trees: map[string]bool{},
 	}
 	for name, id := range refs {
 		if name != "HEAD" && isHexID(id) {
@@ -107,10 +108,11 @@ func (v *pushValidator) checkHistory(tip plumbing.Hash) error {
 			return v.objectError(c, err)
 		}
 		if !pushed {
-			if ok, err := v.isReachable(c); err != nil || ok {
-				if err != nil {
-					return err
-				}
+			reachable, err := v.isReachable(c)
+			if err != nil {
+				return err
+			}
+			if reachable {
 				continue
 			}
 		}
@@ -164,25 +166,22 @@ func (v *pushValidator) checkTree(checked map[string]bool, id, old plumbing.Hash
 	if checked[key] || v.trees[key] {
 		return nil
 	}
-	data, err := v.objs.read(id, plumbing.TreeObject)
+	tree, err := v.tree(id)
 	if err != nil {
+		var fault *objectFault
+		if errors.As(err, &fault) {
+			return fmt.Errorf("%s: %s", treePath(prefix), fault.msg)
+		}
 		return v.objectError(id, err)
 	}
-	entries, err := fsckTree(data)
-	if err != nil {
-		return fmt.Errorf("%s: %v", treePath(prefix), err)
-	}
-	before := map[string]fsckEntry{}
+	before := &parsedTree{}
 	if !old.IsZero() {
-		if odata, err := v.objs.read(old, plumbing.TreeObject); err == nil {
-			oentries, _ := fsckTree(odata) // an old malformed tree just counts as empty
-			for _, e := range oentries {
-				before[e.name] = e
-			}
+		if t, err := v.tree(old); err == nil {
+			before = t // an old tree that cannot be read counts as empty
 		}
 	}
-	for _, e := range entries {
-		oe, had := before[e.name]
+	for _, e := range tree.entries {
+		oe, had := before.entry(e.name)
 		if had && oe == e {
 			continue
 		}
@@ -196,6 +195,51 @@ func (v *pushValidator) checkTree(checked map[string]bool, id, old plumbing.Hash
 	}
 	checked[key] = true
 	return nil
+}
+
+// parsedTree is a tree's entries with a lookup by name.
+type parsedTree struct {
+	entries []fsckEntry
+	byName  map[string]int
+}
+
+func (t *parsedTree) entry(name string) (fsckEntry, bool) {
+	if t.byName == nil {
+		t.byName = make(map[string]int, len(t.entries))
+		for i, e := range t.entries {
+			t.byName[e.name] = i
+		}
+	}
+	i, ok := t.byName[name]
+	if !ok {
+		return fsckEntry{}, false
+	}
+	return t.entries[i], true
+}
+
+// maxParsedTrees bounds the trees kept parsed: consecutive commits share
+// most trees, so a small cache avoids parsing each twice.
+const maxParsedTrees = 256
+
+// tree reads and parses a tree, keeping recent ones.
+func (v *pushValidator) tree(id plumbing.Hash) (*parsedTree, error) {
+	if t, ok := v.parsed[id]; ok {
+		return t, nil
+	}
+	data, err := v.objs.read(id, plumbing.TreeObject)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fsckTree(data)
+	if err != nil {
+		return nil, &objectFault{err.Error()}
+	}
+	if len(v.parsed) >= maxParsedTrees {
+		clear(v.parsed)
+	}
+	t := &parsedTree{entries: entries}
+	v.parsed[id] = t
+	return t, nil
 }
 
 // checkEntry checks one new or changed tree entry at path p.

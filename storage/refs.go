@@ -225,7 +225,12 @@ func (r *Repo) readPackedRefs() (map[string]string, error) {
 }
 
 // casRef is the lock-file update protocol described at the top of the file.
-func (r *Repo) casRef(name, old, new string) error {
+func (r *Repo) casRef(name, old, new string) error { return r.casRefBarrier(name, old, new, false) }
+
+// casRefBarrier is casRef; with barrier the new value is not fsynced by
+// itself but made durable, together with everything the caller wrote
+// unsynced before (a commit's objects), by fsBarrier before the rename.
+func (r *Repo) casRefBarrier(name, old, new string, barrier bool) error {
 	if err := r.root.MkdirAll(path.Dir(name), 0o755); err != nil {
 		return wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 	}
@@ -250,7 +255,17 @@ func (r *Repo) casRef(name, old, new string) error {
 	if new == "" {
 		return r.deleteRefLocked(f, name)
 	}
-	if err := r.writeSynced(f, lock, []byte(new+"\n")); err != nil {
+	if barrier {
+		err = r.writeClose(f, lock, []byte(new+"\n"), false)
+		if err == nil {
+			if err = r.fsBarrier(); err != nil {
+				r.root.Remove(lock)
+			}
+		}
+	} else {
+		err = r.writeSynced(f, lock, []byte(new+"\n"))
+	}
+	if err != nil {
 		return err
 	}
 	if err := r.root.Rename(lock, name); err != nil {

@@ -63,10 +63,13 @@ func (r *Repo) Commit(ctx context.Context, req CommitRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := r.writeLooseObjects(b.objs); err != nil {
+	// Where the OS has syncfs, objects and the ref's new value are written
+	// unsynced and made durable by one barrier before the ref moves.
+	barrier := haveSyncFS && !r.noSync
+	if err := r.writeLooseObjects(b.objs, barrier); err != nil {
 		return "", err
 	}
-	if err := r.casRef(MainBranch, parent, commitHash.String()); err != nil {
+	if err := r.casRefBarrier(MainBranch, parent, commitHash.String(), barrier); err != nil {
 		return "", err
 	}
 	return commitHash.String(), nil

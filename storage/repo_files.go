@@ -64,8 +64,14 @@ func (r *Repo) syncRootDir(name string) error {
 // writeSynced writes data to an open file, fsyncs and closes it; on error the
 // file is closed and removed.
 func (r *Repo) writeSynced(f *os.File, name string, data []byte) error {
+	return r.writeClose(f, name, data, !r.noSync)
+}
+
+// writeClose writes data to an open file, fsyncs it if sync, and closes it;
+// on error the file is closed and removed.
+func (r *Repo) writeClose(f *os.File, name string, data []byte, sync bool) error {
 	_, err := f.Write(data)
-	if err == nil && !r.noSync {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -87,23 +93,26 @@ type looseObject struct {
 // writeLooseObjects stores objects as loose files the way git does (zlib of
 // "type size\0content" at objects/xx/yyyy…), each fsynced, then fsyncs every
 // directory touched, so that all of them are durable before any ref names
-// them. Objects already present are skipped.
-func (r *Repo) writeLooseObjects(objs []looseObject) error {
+// them. Objects already present are skipped. With barrierLater nothing is
+// fsynced here: the caller promises an fsBarrier before any ref names them.
+func (r *Repo) writeLooseObjects(objs []looseObject, barrierLater bool) error {
 	dirs := map[string]bool{}
-	zw, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression) // one per call: a writer is big
+	// Level 1, as git writes loose objects (core.looseCompression): a
+	// default-level writer clears over half a MiB of tables per object.
+	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
 	for _, o := range objs {
 		if ok, err := r.hasObject(o.hash); err != nil {
 			return err
 		} else if ok {
 			continue
 		}
-		dir, err := r.writeLoose(zw, o)
+		dir, err := r.writeLoose(zw, o, !barrierLater && !r.noSync)
 		if err != nil {
 			return fmt.Errorf("write object %s: %w", o.hash, err)
 		}
 		dirs[dir] = true
 	}
-	if len(dirs) == 0 {
+	if len(dirs) == 0 || barrierLater {
 		return nil
 	}
 	for dir := range dirs {
@@ -114,7 +123,7 @@ func (r *Repo) writeLooseObjects(objs []looseObject) error {
 	return r.syncRootDir("objects")
 }
 
-func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject) (string, error) {
+func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject, sync bool) (string, error) {
 	hex := o.hash.String()
 	dir := path.Join("objects", hex[:2])
 	if err := r.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -132,7 +141,7 @@ func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := r.writeSynced(f, tmp, buf.Bytes()); err != nil {
+	if err := r.writeClose(f, tmp, buf.Bytes(), sync); err != nil {
 		return "", err
 	}
 	if err := r.root.Rename(tmp, path.Join(dir, hex[2:])); err != nil {
@@ -141,3 +150,11 @@ func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject) (string, error) {
 	}
 	return dir, nil
 }
+
+// fsBarrier makes everything written so far durable with one syncfs(2) of
+// the repository's file system. A commit writes its objects and its ref's
+// lock file without fsync, then passes this barrier before the lock is
+// renamed over the ref: objects are durable before the ref moves, as with
+// an fsync per file, for the price of one flush instead of seven. Used only
+// where haveSyncFS.
+func (r *Repo) fsBarrier() error { return syncTrees([]string{r.dir}) }

@@ -33,6 +33,8 @@ type Robot struct {
 	mu       sync.Mutex
 	seen     map[string]seenUser // login → what SeeUser last wrote
 	tokenUse map[int64]time.Time // token id → when last_used was last written
+
+	stmts robotStmts // prepared statements of the request path
 }
 
 // Token is a personal access token as listed (never its secret).
@@ -56,7 +58,7 @@ func OpenRobot(ctx context.Context, dataDir string) (*Robot, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, err
 	}
-	db, err := OpenDB(ctx, filepath.Join(dataDir, RobotFile), schema.Robot, DBOptions{Readers: 8})
+	db, err := OpenDB(ctx, filepath.Join(dataDir, RobotFile), schema.Robot, DBOptions{Readers: 8, IdleReaders: 8})
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +66,12 @@ func OpenRobot(ctx context.Context, dataDir string) (*Robot, error) {
 }
 
 // Close closes robot.db.
-func (r *Robot) Close() error { return r.DB.Close() }
+func (r *Robot) Close() error {
+	if st := r.stmts.findWiki; st != nil {
+		st.Close()
+	}
+	return r.DB.Close()
+}
 
 // now is the clock, in UTC and whole seconds because robot.db stores
 // RFC 3339 text that must sort as it compares.
@@ -77,7 +84,7 @@ func (r *Robot) now() time.Time {
 
 // FindWiki returns a wiki's row; ENOTFOUND if robot.db does not list it.
 func (r *Robot) FindWiki(ctx context.Context, slug string) (*wiki.Wiki, error) {
-	return findWiki(ctx, r.DB.R, slug)
+	return r.findWikiPrepared(ctx, slug)
 }
 
 // ListWikis lists every wiki, by slug.
@@ -182,7 +189,7 @@ func (row wikiRow) wiki() (*wiki.Wiki, error) {
 
 func findWiki(ctx context.Context, q sqlx.QueryerContext, slug string) (*wiki.Wiki, error) {
 	var row wikiRow
-	err := sqlx.GetContext(ctx, q, &row, `SELECT `+wikiColumns+` FROM wikis WHERE slug = ?`, slug)
+	err := sqlx.GetContext(ctx, q, &row, findWikiSQL, slug)
 	if robotNoRows(err) {
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "wiki %q does not exist", slug)
 	} else if err != nil {

@@ -22,6 +22,7 @@ type Wiki struct {
 	write sync.Mutex // the wiki's write lock
 	index sync.Mutex // serializes index catch-up
 	reads readStmts  // prepared statements of the page view
+	memo  memo       // warm answers of page views, until the indexes change
 }
 
 // Lock takes the wiki's write lock. Readers never take it.

@@ -37,7 +37,12 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 	if err != nil {
 		return nil, err
 	}
-	db, err := OpenDB(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki, DBOptions{Readers: 2})
+	dbPath := filepath.Join(dir, "wiki.db")
+	err = createDB(ctx, dbPath, schema.Wiki)
+	var db *DB
+	if err == nil {
+		db, err = OpenDB(ctx, dbPath, schema.Wiki, DBOptions{Readers: 2})
+	}
 	if err != nil {
 		repo.Close()
 		return nil, err
@@ -82,6 +87,7 @@ func (w *Wiki) checkRenderer(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	defer w.memo.changed()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache`); err != nil {
 		return err
 	}

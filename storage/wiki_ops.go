@@ -19,8 +19,14 @@ func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
 
 // View returns a page with its rendered HTML, from the render cache when warm.
 // Wikilinks to pages that do not exist get class "missing" and point at the
-// target's editor; the marks are applied per view, never cached.
+// target's editor; the marks are never stored in the render cache, and a
+// view at HEAD is kept in memory only until the indexes next change, so
+// creating a page fixes the links to it everywhere at once. The content
+// bytes of a view at HEAD are shared: read them, never modify them.
 func (w *Wiki) View(ctx context.Context, name, rev string) (*PageView, error) {
+	if rev == "" {
+		return w.viewMemo(ctx, name)
+	}
 	return w.view(ctx, name, rev)
 }
 
@@ -56,7 +62,7 @@ func (w *Wiki) List(ctx context.Context, prefix, after string, limit int) ([]wik
 // the change index. before > 0 pages on from a cursor; Changes returns the
 // cursors (wiki.Change has no field for them).
 func (w *Wiki) History(ctx context.Context, name string, limit int, before int64) ([]wiki.Change, error) {
-	return w.history(ctx, name, limit, before)
+	return w.historyMemo(ctx, name, limit, before)
 }
 
 // PageDiff returns the line diff of a page between two revisions (from ""
@@ -74,7 +80,7 @@ func (w *Wiki) Search(ctx context.Context, q string, limit int) ([]SearchHit, er
 
 // Backlinks lists the pages that link to name.
 func (w *Wiki) Backlinks(ctx context.Context, name string) ([]wiki.PageInfo, error) {
-	return w.backlinks(ctx, name)
+	return w.backlinksMemo(ctx, name)
 }
 
 // Draft returns the caller's kept text for a page and the revision it was

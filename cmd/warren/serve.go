@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -104,6 +105,8 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		logger.Warn("sweep leftovers", "err", err)
 	}
 	renderer := markdown.New()
+	var closing sync.WaitGroup
+	defer closing.Wait() // after pool.Close: the last background closes
 	pool := &tenant.Pool{Max: c.maxOpen, IdleTTL: c.idleTTL, Logger: logger,
 		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
 			base := "/" + slug + "/"
@@ -111,7 +114,9 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 				base = "/"
 			}
 			return storage.OpenWiki(ctx, storage.WikiDir(c.data, slug), slug, renderer, base)
-		}}
+		},
+		Closer: closeInBackground(&closing, logger),
+	}
 	defer pool.Close()
 	repacker := &storage.Repacker{Logger: logger}
 	defer repacker.Close()
@@ -126,6 +131,25 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		Logger: logger, Registry: reg, Version: version,
 	}
 	return listenAndServe(ctx, c, srv, logger, out)
+}
+
+// closeInBackground is the pool's Closer: a wiki leaving the pool (evicted
+// to make room, or idle) is closed on its own goroutine. Closing checkpoints
+// wiki.db's WAL into the database and fsyncs it, which took a few
+// milliseconds that the request whose open caused the eviction would
+// otherwise wait for. No request holds a wiki the pool closes, so its write
+// lock is never taken again while it closes; a new handle for the same slug
+// may open meanwhile, and SQLite's file locks keep the two apart. wg lets
+// shutdown wait for the last closes.
+func closeInBackground(wg *sync.WaitGroup, logger *slog.Logger) func(*storage.Wiki) error {
+	return func(w *storage.Wiki) error {
+		wg.Go(func() {
+			if err := w.Close(); err != nil {
+				logger.Error("close wiki", "wiki", w.Slug, "err", err)
+			}
+		})
+		return nil
+	}
 }
 
 // listenAndServe runs the HTTP server (and the optional pprof listener).
