@@ -32,18 +32,11 @@ func AdvertiseRefs(ctx context.Context, repo *Repo, service string, w io.Writer)
 	if service != ServiceUploadPack && service != ServiceReceivePack {
 		return wiki.Errorf(wiki.EINVALID, "unknown git service %q", service)
 	}
-	refs, err := readAdvRefs(repo.Dir())
-	if err != nil {
-		return err
-	}
-	st, err := openObjectStore(repo.Dir())
+	refs, st, err := openRefs(repo)
 	if err != nil {
 		return err
 	}
 	defer st.close()
-	if err := refs.peelRefs(st); err != nil {
-		return err
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

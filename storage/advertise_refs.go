@@ -3,6 +3,7 @@ package storage
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -33,6 +34,24 @@ type advRefs struct {
 }
 
 // readRefs reads HEAD, refs/** and packed-refs of the bare repository dir.
+// openRefs takes one snapshot of the refs and opens the object store that
+// peels them; the whole request is then answered from that one snapshot.
+func openRefs(repo *Repo) (*advRefs, *objectStore, error) {
+	refs, err := readAdvRefs(repo.Dir())
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openObjectStore(repo.Dir())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := refs.peelRefs(st); err != nil {
+		st.close()
+		return nil, nil, err
+	}
+	return refs, st, nil
+}
+
 func readAdvRefs(dir string) (*advRefs, error) {
 	values := map[string]string{} // name → hex or "ref: target"
 	if err := readAdvLooseRefs(dir, "refs", values); err != nil {
@@ -84,27 +103,11 @@ func resolveAdvRef(values map[string]string, name string) (plumbing.Hash, bool) 
 // parseOID parses a full 40-digit object id (either case).
 func parseOID(s string) (plumbing.Hash, bool) {
 	var h plumbing.Hash
-	if len(s) != 40 {
+	if len(s) != 2*len(h) {
 		return h, false
 	}
-	for i := 0; i < 40; i++ {
-		c := s[i]
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			return plumbing.ZeroHash, false
-		}
-		if i%2 == 0 {
-			h[i/2] = d << 4
-		} else {
-			h[i/2] |= d
-		}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return plumbing.ZeroHash, false
 	}
 	return h, true
 }

@@ -13,13 +13,16 @@ import (
 // apply writes a plan in one writer transaction, watermark included, so
 // readers see either the old index or the new one, never a mix.
 func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
+	// Prepare before BEGIN: the writer has one connection, and the
+	// transaction below holds it until commit.
+	stmts := w.indexStmts()
 	tx, err := w.DB.W.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	defer w.memo.changed() // runs once the commit below is done (or failed)
-	ix, err := newIndexWriter(ctx, tx, w.Renderer.Version())
+	ix, err := newIndexWriter(ctx, tx, w.Renderer.Version(), stmts)
 	if err != nil {
 		return err
 	}
@@ -97,10 +100,19 @@ var indexSQL = map[string]string{
 	"change": `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
 }
 
-func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int) (*indexWriter, error) {
+// newIndexWriter binds the statements to tx: those prepared on the writer
+// once per open wiki (prepared, nil if that failed) are reused, since the
+// writer has a single connection; the rest are prepared here.
+func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int, prepared map[string]*sqlx.Stmt) (*indexWriter, error) {
 	ix := &indexWriter{ctx: ctx, tx: tx, version: version, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
 	for name, q := range indexSQL {
-		st, err := tx.PreparexContext(ctx, q)
+		var st *sqlx.Stmt
+		var err error
+		if p := prepared[name]; p != nil {
+			st = tx.StmtxContext(ctx, p)
+		} else {
+			st, err = tx.PreparexContext(ctx, q)
+		}
 		if err != nil {
 			ix.close()
 			return nil, err

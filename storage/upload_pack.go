@@ -49,18 +49,11 @@ func UploadPack(ctx context.Context, repo *Repo, req io.Reader, w io.Writer, opt
 	if len(r.wants) == 0 {
 		return nil
 	}
-	refs, err := readAdvRefs(repo.Dir())
-	if err != nil {
-		return err
-	}
-	st, err := openObjectStore(repo.Dir())
+	refs, st, err := openRefs(repo)
 	if err != nil {
 		return err
 	}
 	defer st.close()
-	if err := refs.peelRefs(st); err != nil {
-		return err
-	}
 	u := &uploader{ctx: ctx, st: st, refs: refs, req: r, g: newWalkGraph(st)}
 	u.wants = dedupeOIDs(r.wants)
 	if bad, err := u.checkWants(); err != nil {

@@ -19,10 +19,11 @@ type Wiki struct {
 	Base     string // URL path of the wiki root, e.g. "/acme/"
 	Now      func() time.Time
 
-	write sync.Mutex // the wiki's write lock
-	index sync.Mutex // serializes index catch-up
-	reads readStmts  // prepared statements of the page view
-	memo  memo       // warm answers of page views, until the indexes change
+	write  sync.Mutex // the wiki's write lock
+	index  sync.Mutex // serializes index catch-up
+	reads  readStmts  // prepared statements of the page view
+	writes writeStmts // prepared statements of the indexer
+	memo   memo       // warm answers of page views, until the indexes change
 }
 
 // Lock takes the wiki's write lock. Readers never take it.

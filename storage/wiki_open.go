@@ -68,6 +68,7 @@ func (w *Wiki) Close() error {
 	}
 	if w.DB != nil {
 		w.closeReadStmts()
+		closeStmts(w.writes.stmts)
 		errs = append(errs, w.DB.Close())
 	}
 	return errors.Join(errs...)

@@ -21,16 +21,10 @@ func (s *Server) handleSaveDraft(w http.ResponseWriter, r *http.Request, h *tena
 		s.htmlError(w, r, wiki.Errorf(wiki.EUNAUTHORIZED, "Sign in to keep drafts."))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, formError(err))
+	base, err := editForm(r)
+	if err != nil {
+		s.htmlError(w, r, err)
 		return
-	}
-	base := r.PostForm.Get("base_revision")
-	if base != "" {
-		if err := validRev(base); err != nil {
-			s.htmlError(w, r, err)
-			return
-		}
 	}
 	content := normalizeText(r.PostForm.Get("content"))
 	if err := h.Store.SaveDraft(r.Context(), name, c.Login, base, []byte(content)); err != nil {

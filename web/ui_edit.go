@@ -123,16 +123,10 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.htmlError(w, r, err)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, formError(err))
+	base, err := editForm(r)
+	if err != nil {
+		s.htmlError(w, r, err)
 		return
-	}
-	base := r.PostForm.Get("base_revision")
-	if base != "" {
-		if err := validRev(base); err != nil {
-			s.htmlError(w, r, err)
-			return
-		}
 	}
 	content := normalizeText(r.PostForm.Get("content"))
 	// An empty message gets the service's default ("Update <page>").
@@ -171,6 +165,21 @@ func normalizeText(s string) string {
 
 // formError maps a failure to read a form to a domain error: too large
 // stays too large (via asDomain), anything else is the client's malformed body.
+// editForm parses a posted editor form (save or draft) and its optional
+// base revision, which must be a commit id when present.
+func editForm(r *http.Request) (base string, err error) {
+	if err := r.ParseForm(); err != nil {
+		return "", formError(err)
+	}
+	base = r.PostForm.Get("base_revision")
+	if base != "" {
+		if err := validRev(base); err != nil {
+			return "", err
+		}
+	}
+	return base, nil
+}
+
 func formError(err error) error {
 	if ErrorStatus(asDomain(err)) == http.StatusRequestEntityTooLarge {
 		return err
