@@ -31,7 +31,10 @@ const newDBPrefix = ".new-"
 // complete one, never a half-written file under path. If path already
 // exists it does nothing; if another process links its own build first,
 // that one wins and this build is discarded.
-func createDB(ctx context.Context, path string, set schema.Set) error {
+//
+// seed, if not nil, runs in the new database after the migrations, inside
+// the build (so without its own fsync).
+func createDB(ctx context.Context, path string, set schema.Set, seed func(*sqlx.Tx) error) error {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil // there, or unreadable: OpenDB reports which
 	}
@@ -43,7 +46,7 @@ func createDB(ctx context.Context, path string, set schema.Set) error {
 	}
 	tmp := filepath.Join(dir, "."+base+newDBPrefix+rand.Text())
 	defer os.Remove(tmp) // a no-op for the link in place
-	if err := buildDB(ctx, tmp, set); err != nil {
+	if err := buildDB(ctx, tmp, set, seed); err != nil {
 		return err
 	}
 	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -54,13 +57,16 @@ func createDB(ctx context.Context, path string, set schema.Set) error {
 
 // buildDB creates and migrates a database at tmp and closes it, which
 // checkpoints its WAL into the file; then it fsyncs the file.
-func buildDB(ctx context.Context, tmp string, set schema.Set) error {
+func buildDB(ctx context.Context, tmp string, set schema.Set, seed func(*sqlx.Tx) error) error {
 	db, err := sqlx.Open("sqlite", "file:"+tmp+dsnBuild)
 	if err != nil {
 		return err
 	}
 	db.SetMaxOpenConns(1)
 	err = schema.Migrate(ctx, db, set)
+	if err == nil && seed != nil {
+		err = seedDB(ctx, db, seed)
+	}
 	if err == nil {
 		_, err = db.ExecContext(ctx, "PRAGMA journal_mode=WAL")
 	}
@@ -81,4 +87,16 @@ func buildDB(ctx context.Context, tmp string, set schema.Set) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+func seedDB(ctx context.Context, db *sqlx.DB, seed func(*sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := seed(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -29,7 +29,7 @@ func TestH9Timing(t *testing.T) {
 		lap("checkdir")
 		repo, _ := OpenRepo(filepath.Join(dir, "repo.git"))
 		lap("openrepo")
-		if err := createDB(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki); err != nil {
+		if err := createDB(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki, nil); err != nil {
 			t.Fatal(err)
 		}
 		lap("createDB")
@@ -66,9 +66,23 @@ func TestH9Create(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Now()
 	for i := 0; i < 100; i++ {
-		if err := createDB(ctx, filepath.Join(dir, fmt.Sprintf("w%d.db", i)), schema.Wiki); err != nil {
+		if err := createDB(ctx, filepath.Join(dir, fmt.Sprintf("w%d.db", i)), schema.Wiki, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	fmt.Println("createDB", time.Since(t0)/100)
+}
+
+func TestH9Stmts(t *testing.T) {
+	if os.Getenv("H9") == "" {
+		t.Skip()
+	}
+	ctx := context.Background()
+	dir := WikiDir("/tmp/h9b", "c00150")
+	w, err := OpenWiki(ctx, dir, "x", markdown.New(), "/x/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	fmt.Println("prepared:", len(w.writes.stmts), w.DB.W.Stats().MaxOpenConnections)
 }

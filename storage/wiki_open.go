@@ -38,7 +38,13 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		return nil, err
 	}
 	dbPath := filepath.Join(dir, "wiki.db")
-	err = createDB(ctx, dbPath, schema.Wiki)
+	err = createDB(ctx, dbPath, schema.Wiki, func(tx *sqlx.Tx) error {
+		// What checkRenderer would write on the first open, written here.
+		if err := setMeta(ctx, tx, metaBase, base); err != nil {
+			return err
+		}
+		return setMeta(ctx, tx, metaRenderer, strconv.Itoa(r.Version()))
+	})
 	var db *DB
 	if err == nil {
 		db, err = OpenDB(ctx, dbPath, schema.Wiki, DBOptions{Readers: 2})
@@ -80,7 +86,9 @@ func (w *Wiki) Close() error {
 // are rebuilt (and the cache warmed again) by the Sync that follows.
 func (w *Wiki) checkRenderer(ctx context.Context) error {
 	version := strconv.Itoa(w.Renderer.Version())
-	if same, err := w.rendererUnchanged(ctx, w.DB.R, version); same || err != nil {
+	// The writer is idle at open: reading through it spares opening a
+	// reader connection that a warm wiki may never need.
+	if same, err := w.rendererUnchanged(ctx, w.DB.W, version); same || err != nil {
 		return err
 	}
 	tx, err := w.DB.W.BeginTxx(ctx, nil)

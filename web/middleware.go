@@ -35,7 +35,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && !strings.HasSuffix(r.URL.Path, "/.git/git-receive-pack") {
-			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, s.attachmentBodyLimit(r)) // MaxBody, more for uploads
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -7,14 +7,19 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// registerPageToolRoutes adds renaming (editor) to one wiki's routes. It
+// registerPageToolRoutes adds renaming (editor) and attachments (viewers
+// list and download, editors upload and delete) to one wiki's routes. It
 // is called from registerUIRoutes before the catch-all of /-/, so these
 // actions are never taken for pages.
 func (s *Server) registerPageToolRoutes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	post := []string{http.MethodPost}
-	editor := wiki.RoleEditor
+	viewer, editor := wiki.RoleViewer, wiki.RoleEditor
 
 	r.HandleFunc("/-/rename/{page:.+}", s.wikiRoute(editor, s.handleRenameForm)).Methods(get...)
 	r.HandleFunc("/-/rename/{page:.+}", s.wikiRoute(editor, s.handleRename)).Methods(post...)
+	r.HandleFunc("/-/attachments/{page:.+}", s.wikiRoute(viewer, s.handleAttachments)).Methods(get...)
+	r.HandleFunc("/-/attachments/{page:.+}", s.wikiRoute(editor, s.handleUpload)).Methods(post...)
+	r.HandleFunc("/-/delete-attachment/{page:.+}", s.wikiRoute(editor, s.handleDeleteAttachment)).Methods(post...)
+	r.HandleFunc("/-/files/{path:.+}", s.wikiRoute(viewer, s.handleFile)).Methods(get...)
 }

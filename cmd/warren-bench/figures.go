@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,6 +43,9 @@ func (b *bench) serve(ctx context.Context, extra ...string) (*server, error) {
 		return nil, err
 	}
 	args := append([]string{"serve", "--data", b.data, "--listen", addr, "--log-level", "warn"}, extra...)
+	if b.o.debugAddr != "" {
+		args = append(args, "--debug-addr", b.o.debugAddr)
+	}
 	return startProcess(ctx, addr, "/-/healthz", b.o.warren, args...)
 }
 
@@ -80,12 +84,17 @@ func (b *bench) setup(ctx context.Context) error {
 	for i := 1; i <= min(b.o.hot, b.o.wikis); i++ {
 		slugs = append(slugs, slugOf(i))
 	}
-	for _, s := range slugs {
-		if err := putPage(client, "http://"+srv.addr+"/"+s+"/-/api/pages/Typical", typicalPage, ""); err != nil {
-			return err
+	// One page per wiki, so writers on different wikis run in parallel.
+	put := func(_, i int) (*http.Request, error) {
+		body, _ := json.Marshal(map[string]string{"content": typicalPage, "message": "bench"})
+		req, err := request("PUT", "http://"+srv.addr+"/"+slugs[i]+"/-/api/pages/Typical", bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
 		}
+		return req, err
 	}
-	return nil
+	_, err = runLoad(ctx, client, 4, 10*time.Minute, len(slugs), put)
+	return err
 }
 
 // putPage creates or updates a page through the JSON API.
@@ -137,7 +146,7 @@ func (b *bench) views(ctx context.Context) error {
 		return func(int, int) (*http.Request, error) { return request("GET", url, nil) }
 	}
 	zipf := b.zipfReq("http://" + srv.addr)
-	for _, warm := range []makeReq{get(pageURL), get(helloURL)} { // warm-up, not measured
+	for _, warm := range []makeReq{get(pageURL), get(helloURL), zipf} { // warm-up, not measured
 		if _, err := runLoad(ctx, client, b.o.conns, time.Second, 0, warm); err != nil {
 			return err
 		}

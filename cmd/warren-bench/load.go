@@ -43,14 +43,17 @@ func newClient(conns int) *http.Client {
 	return &http.Client{Transport: t, Timeout: 30 * time.Second}
 }
 
-// makeReq builds the i-th request of a run (i counts per worker).
+// makeReq builds request number i of a run (counted over all workers, from
+// 0) for a worker.
 type makeReq func(worker, i int) (*http.Request, error)
 
 // runLoad sends requests from `workers` goroutines for duration d (or until
-// maxReqs requests were sent, if > 0). Any failed request fails the run: a
-// broken server must not post a fast number.
-func runLoad(ctx context.Context, client *http.Client, workers int, d time.Duration, maxReqs int, mk makeReq) (result, error) {
-	ctx, cancel := context.WithTimeout(ctx, d)
+// maxReqs requests were sent, if > 0). Any failed request fails the run, also
+// one still in flight when d ends (requests are not cut off at the end, so
+// an error is always the server's): a broken server must not post a fast
+// number.
+func runLoad(parent context.Context, client *http.Client, workers int, d time.Duration, maxReqs int, mk makeReq) (result, error) {
+	ctx, cancel := context.WithTimeout(parent, d)
 	defer cancel()
 	var (
 		mu    sync.Mutex
@@ -58,23 +61,27 @@ func runLoad(ctx context.Context, client *http.Client, workers int, d time.Durat
 		first error
 		sent  int
 	)
-	take := func() bool {
+	take := func() (int, bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if first != nil || (maxReqs > 0 && sent >= maxReqs) {
-			return false
+			return 0, false
 		}
 		sent++
-		return true
+		return sent - 1, true
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			var local []time.Duration
-			for i := 0; ctx.Err() == nil && take(); i++ {
+			for ctx.Err() == nil {
+				i, ok := take()
+				if !ok {
+					break
+				}
 				lat, err := once(client, w, i, mk)
-				if err != nil && ctx.Err() == nil {
+				if err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
@@ -82,9 +89,7 @@ func runLoad(ctx context.Context, client *http.Client, workers int, d time.Durat
 					mu.Unlock()
 					return
 				}
-				if err == nil {
-					local = append(local, lat)
-				}
+				local = append(local, lat)
 			}
 			mu.Lock()
 			lats = append(lats, local...)
@@ -94,6 +99,9 @@ func runLoad(ctx context.Context, client *http.Client, workers int, d time.Durat
 	wg.Wait()
 	if first != nil {
 		return result{}, first
+	}
+	if err := parent.Err(); err != nil {
+		return result{}, err // interrupted: the figures are incomplete
 	}
 	return summarize(lats, time.Since(start)), nil
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -26,6 +27,10 @@ type options struct {
 	hot     int
 	clone   bool
 	commits int
+	// debugAddr is passed to every `warren serve` as --debug-addr, so the
+	// server can be profiled while a figure runs (the servers run one at a
+	// time, so one address serves them all).
+	debugAddr string
 }
 
 func main() {
@@ -43,8 +48,15 @@ func main() {
 	flag.IntVar(&o.hot, "hot", 1000, "wikis the Zipf load spreads over")
 	flag.BoolVar(&o.clone, "clone", true, "measure the clone figure (needs the git binary)")
 	flag.IntVar(&o.commits, "commits", 2000, "commits (and pages) of the clone repository")
+	flag.StringVar(&o.debugAddr, "debug-addr", "", "serve pprof of each warren server on this address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	if o.wikis <= o.hot || o.hot < 2 || o.rounds < 1 || o.conns < 1 || o.dur <= 0 {
+		fmt.Fprintln(os.Stderr, "warren-bench: need -wikis > -hot >= 2, -rounds >= 1, -c >= 1, -d > 0")
+		os.Exit(2)
+	}
+	// Interrupted or terminated, the run stops and its children are killed
+	// (exec.CommandContext), so no server outlives the bench.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	figs, err := run(ctx, o)
 	printTable(figs)

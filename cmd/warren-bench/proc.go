@@ -35,6 +35,7 @@ func startProcess(ctx context.Context, addr, probe, bin string, args ...string) 
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

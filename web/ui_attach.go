@@ -1,0 +1,237 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Decisions behind attachments, recorded here beside the code:
+//   - Files live in the page's folder (An Otter Wiki's layout) and are
+//     served at /-/files/{page}/{name}, under /-/ so they never collide with
+//     a page. A link with ?v=<blob id> is cached for a year; without it the
+//     browser revalidates with the blob id as ETag.
+//   - Only a small allow-list of inert types is served with its own type;
+//     everything else (HTML, SVG, scripts, unknown) is a download of
+//     application/octet-stream. Every file response is sandboxed by CSP, so
+//     even a mistyped file cannot run script with the wiki's origin.
+//   - Uploads may be as large as --max-blob, which may exceed the general
+//     body limit: attachmentBodyLimit raises it for that one route only.
+
+// inertTypes are the attachment types served as themselves.
+var inertTypes = map[string]string{
+	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+	".webp": "image/webp", ".avif": "image/avif", ".pdf": "application/pdf",
+	".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
+	".zip": "application/zip", ".gz": "application/gzip", ".mp3": "audio/mpeg",
+	".mp4": "video/mp4", ".webm": "video/webm",
+}
+
+// multipartOverhead is room for the form fields and part headers around
+// an uploaded file.
+const multipartOverhead = 64 << 10
+
+// attachmentBodyLimit is the body limit of a request: the general MaxBody,
+// raised to fit a --max-blob file for an attachment upload only.
+func (s *Server) attachmentBodyLimit(r *http.Request) int64 {
+	limit := s.MaxBody
+	if r.Method != http.MethodPost || s.Git.MaxBlob+multipartOverhead <= limit {
+		return limit
+	}
+	p := r.URL.Path
+	i := strings.Index(p, "/-/attachments/")
+	// At the wiki root: "/-/…" in host mode, "/{slug}/-/…" in path mode.
+	if i == 0 || (i > 0 && !strings.Contains(p[1:i], "/")) {
+		return s.Git.MaxBlob + multipartOverhead
+	}
+	return limit
+}
+
+// attachmentsData is what the attachments page shows.
+type attachmentsData struct {
+	Name  string
+	Files []storage.Attachment
+}
+
+// LinkURL is the address to write in Markdown to show an attachment.
+func (d attachmentsData) LinkURL(v *view, a storage.Attachment) string {
+	return v.Root + "-/files/" + escapePage(d.Name) + "/" + url.PathEscape(a.Name)
+}
+
+// FileURL links to an attachment, versioned by its blob so it may be cached.
+func (d attachmentsData) FileURL(v *view, a storage.Attachment) string {
+	return d.LinkURL(v, a) + "?v=" + a.Blob
+}
+
+// handleAttachments lists a page's attachments, with the upload form for
+// editors.
+func (s *Server) handleAttachments(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	name, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	p, err := h.Store.Page(r.Context(), name, "")
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	files, err := h.Store.Attachments(r.Context(), p.Name)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	v := s.wikiView(r, h, role, "Attachments of "+p.Title)
+	v.Crumbs = pageCrumbs(v, p.Name)
+	v.Data = attachmentsData{Name: p.Name, Files: files}
+	s.render(w, r, http.StatusOK, "attachments.html", v)
+}
+
+// handleUpload adds or replaces one attachment from a multipart form with
+// a "file" part and optional "name" and "message" fields.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	page, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	req, err := s.readUpload(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	req.Page, req.MaxBlob, req.Author = page, s.Git.MaxBlob, wiki.CallerFrom(r.Context())
+	if _, err := h.Store.PutAttachment(r.Context(), req); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	seeOther(w, r, h.Root+"-/attachments/"+escapePage(page))
+}
+
+// readUpload reads the upload form. The file name is taken from the raw
+// Content-Disposition (mime/multipart would strip any directory from it),
+// so that a name like "../x" is refused rather than silently shortened.
+func (s *Server) readUpload(r *http.Request) (storage.AttachmentRequest, error) {
+	var req storage.AttachmentRequest
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return req, wiki.Errorf(wiki.EINVALID, "The upload must be a multipart form.")
+	}
+	var fileName, override string
+	var haveFile bool
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return req, formError(err)
+		}
+		limit := int64(4 << 10)
+		if part.FormName() == "file" {
+			limit = s.Git.MaxBlob
+		}
+		data, err := io.ReadAll(io.LimitReader(part, limit+1))
+		if err != nil {
+			return req, formError(err)
+		}
+		if int64(len(data)) > limit {
+			return req, wiki.Errorf(wiki.ETOOLARGE, "The file is larger than %d bytes.", limit)
+		}
+		switch part.FormName() {
+		case "file":
+			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+			fileName, req.Content, haveFile = params["filename"], data, true
+		case "name":
+			override = strings.TrimSpace(string(data))
+		case "message":
+			req.Message = strings.TrimSpace(string(data))
+		}
+	}
+	if !haveFile {
+		return req, wiki.Errorf(wiki.EINVALID, "Choose a file to upload.")
+	}
+	req.Name = fileName
+	if override != "" {
+		req.Name = override
+	}
+	return req, nil
+}
+
+// handleDeleteAttachment removes one attachment named by the form.
+func (s *Server) handleDeleteAttachment(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	page, err := uiPageParam(r)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.htmlError(w, r, formError(err))
+		return
+	}
+	name := r.PostForm.Get("name")
+	message := strings.TrimSpace(r.PostForm.Get("message"))
+	if _, err := h.Store.DeleteAttachment(r.Context(), page, name, message, wiki.CallerFrom(r.Context())); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	seeOther(w, r, h.Root+"-/attachments/"+escapePage(page))
+}
+
+// handleFile serves one attachment: /-/files/{page}/{name}.
+func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	raw := mux.Vars(r)["path"]
+	i := strings.LastIndex(raw, "/")
+	if i <= 0 {
+		s.htmlError(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+		return
+	}
+	page, err := decodePage(raw[:i])
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	name, err := url.PathUnescape(raw[i+1:])
+	if err != nil {
+		s.htmlError(w, r, wiki.Errorf(wiki.EINVALID, "The file name is not valid URL encoding."))
+		return
+	}
+	data, blob, err := h.Store.Attachment(r.Context(), page, name)
+	if err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
+	hdr := w.Header()
+	setFileHeaders(hdr, name)
+	hdr.Set("ETag", `"`+blob+`"`)
+	if r.URL.Query().Get("v") == blob {
+		hdr.Set("Cache-Control", "private, max-age=31536000, immutable")
+	} else {
+		hdr.Set("Cache-Control", "private, no-cache")
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}
+
+// setFileHeaders picks the type and disposition of an attachment: inert
+// types as themselves, everything else as a download; always sandboxed.
+func setFileHeaders(hdr http.Header, name string) {
+	ctype, inline := inertTypes[strings.ToLower(path.Ext(name))]
+	disposition := "inline"
+	if !inline {
+		ctype, disposition = "application/octet-stream", "attachment"
+	}
+	hdr.Set("Content-Type", ctype)
+	hdr.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
+	hdr.Set("Content-Security-Policy", contentSecurityPolicy+"; sandbox")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+}
