@@ -5,17 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/wiki"
-	"golang.org/x/sync/errgroup"
 )
 
 // CreateWikis creates many wikis at once, all or none: each with its
-// repository holding a first commit of files(w) (called from several
-// goroutines), its robot.db row and, if it has an owner, the owner's admin
-// grant. It refuses the whole batch before creating anything if any wiki is
+// repository holding a first commit of files(w), its robot.db row and, if
+// it has an owner, the owner's admin grant. It refuses the whole batch before creating anything if any wiki is
 // invalid (EINVALID), named twice (EINVALID) or already exists (EEXISTS).
 //
 // It exists because CreateWiki fsyncs every file of a new repository, which
@@ -44,17 +41,13 @@ func CreateWikis(ctx context.Context, robot *Robot, dataDir string, ws []wiki.Wi
 			}
 		}
 	}()
-	// Building is file-system calls and hashing: a worker per CPU.
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	// One at a time: building is mostly file creation in one directory,
+	// and two builders measured slower than one (the kernel serializes them).
 	for i, w := range ws {
-		g.Go(func() (err error) {
-			tmps[i], err = buildUnsynced(gctx, wikis, w, files(w))
+		var err error
+		if tmps[i], err = buildUnsynced(ctx, wikis, w, files(w)); err != nil {
 			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
+		}
 	}
 	if err := syncTrees(tmps); err != nil {
 		return err
