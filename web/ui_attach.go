@@ -170,13 +170,9 @@ func (s *Server) readUpload(r *http.Request) (storage.AttachmentRequest, error) 
 
 // handleDeleteAttachment removes one attachment named by the form.
 func (s *Server) handleDeleteAttachment(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	page, err := uiPageParam(r)
+	page, err := pageForm(r)
 	if err != nil {
 		s.htmlError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, formError(err))
 		return
 	}
 	name := r.PostForm.Get("name")

@@ -180,6 +180,32 @@ func editForm(r *http.Request) (base string, err error) {
 	return base, nil
 }
 
+// pageForm reads the page a posted form acts on (from the URL) and parses
+// the form.
+func pageForm(r *http.Request) (string, error) {
+	name, err := uiPageParam(r)
+	if err != nil {
+		return "", err
+	}
+	if err := r.ParseForm(); err != nil {
+		return "", formError(err)
+	}
+	return name, nil
+}
+
+// pageFormAt is pageForm for actions that must name the revision the user
+// saw (delete, rename), so nobody acts on an edit they never looked at.
+func pageFormAt(r *http.Request) (name, base string, err error) {
+	if name, err = pageForm(r); err != nil {
+		return "", "", err
+	}
+	base = r.PostForm.Get("base_revision")
+	if err := validRev(base); err != nil {
+		return "", "", err
+	}
+	return name, base, nil
+}
+
 func formError(err error) error {
 	if ErrorStatus(asDomain(err)) == http.StatusRequestEntityTooLarge {
 		return err

@@ -75,17 +75,8 @@ func (s *Server) handleDeleteForm(w http.ResponseWriter, r *http.Request, h *ten
 // handleDelete removes a page if it is still at the revision the user saw,
 // so nobody deletes an edit they never looked at.
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name, err := uiPageParam(r)
+	name, base, err := pageFormAt(r)
 	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, formError(err))
-		return
-	}
-	base := r.PostForm.Get("base_revision")
-	if err := validRev(base); err != nil {
 		s.htmlError(w, r, err)
 		return
 	}

@@ -37,17 +37,8 @@ func (s *Server) handleRenameForm(w http.ResponseWriter, r *http.Request, h *ten
 // A bad or taken name shows the form again with the user's input and the
 // reason; a stale revision is the plain 412 error page.
 func (s *Server) handleRename(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name, err := uiPageParam(r)
+	name, base, err := pageFormAt(r)
 	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.htmlError(w, r, formError(err))
-		return
-	}
-	base := r.PostForm.Get("base_revision")
-	if err := validRev(base); err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
