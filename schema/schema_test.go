@@ -56,7 +56,7 @@ func TestMigrateFresh(t *testing.T) {
 // version holding user data (a draft) and upgrades it in place, keeping it.
 func TestMigrateUpgradeFromPrevious(t *testing.T) {
 	if schema.Wiki.Latest() < 2 {
-		t.Skip("only one wiki.db version exists")
+		t.Fatal("the upgrade test needs at least two wiki.db versions")
 	}
 	ctx := t.Context()
 	db := MustOpenWriter(t, filepath.Join(t.TempDir(), "wiki.db"))
