@@ -11,7 +11,9 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/warren-wiki/warren/tenant"
@@ -31,6 +33,8 @@ var staticFS embed.FS
 type ui struct {
 	pages  map[string]*template.Template // by page file name, e.g. "page.html"
 	assets map[string]asset              // by file name, e.g. "warren.css"
+	tags   template.HTML                 // the asset links of every page's head
+	bufs   sync.Pool                     // *bytes.Buffer reused across renders
 }
 
 // asset is one embedded static file, with the hash that versions its URL.
@@ -47,6 +51,7 @@ func mustLoadUI() *ui {
 	if err := u.loadAssets(); err != nil {
 		panic(fmt.Sprintf("web: loading static assets: %v", err))
 	}
+	u.tags = u.assetTags()
 	if err := u.loadTemplates(); err != nil {
 		panic(fmt.Sprintf("web: parsing templates: %v", err))
 	}
@@ -109,12 +114,13 @@ func (u *ui) loadTemplates() error {
 // asset hashes computed at load time.
 func (u *ui) funcs() template.FuncMap {
 	return template.FuncMap{
-		"static":   u.staticURL,
-		"shortRev": shortRev,
-		"when":     formatTime,
-		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"trusted":  func(s string) template.HTML { return template.HTML(s) }, // renderer output, sanitized by it
-		"title":    wiki.PageTitle,
+		"static":    u.staticURL,
+		"assetTags": func() template.HTML { return u.tags },
+		"shortRev":  shortRev,
+		"when":      formatTime,
+		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // renderer output, sanitized by it
+		"title":     wiki.PageTitle,
 	}
 }
 
@@ -164,8 +170,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		s.htmlError(w, r, fmt.Errorf("web: no template %q", page))
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	v.frame()
+	buf, _ := s.ui.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.ui.putBuf(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		if page == "error.html" {
 			http.Error(w, "Internal error.", http.StatusInternalServerError)
 			return
@@ -178,8 +189,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "private, no-cache")
 	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// putBuf returns a render buffer to the pool unless one huge page grew it,
+// so a single large page does not pin its memory for every later render.
+func (u *ui) putBuf(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	u.bufs.Put(buf)
 }
 
 // errorData is what the error page shows.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,6 +18,11 @@ type pageData struct {
 	Backlinks []wiki.PageInfo
 	Last      *wiki.Change   // the page's latest change, for the footer
 	OldRev    *wiki.Revision // set when viewing an old revision
+	// Actions and BacklinksHTML are built in Go from the fields above
+	// (see ui_fragments.go) because they are the costliest template parts.
+	Actions       template.HTML
+	BacklinksHTML template.HTML
+	LastHTML      template.HTML
 }
 
 // missingData is what the page for a page that does not exist shows.
@@ -92,6 +98,9 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	}
 	v := s.wikiView(r, h, role, pv.Title)
 	v.Crumbs = pageCrumbs(v, pv.Name)
+	d.Actions = pageActions(v, pv.Name, d.OldRev != nil)
+	d.BacklinksHTML = backlinksHTML(v, d.Backlinks)
+	d.LastHTML = lastChangeHTML(v, pv.Name, d.Last)
 	v.Data = d
 	s.render(w, r, http.StatusOK, "page.html", v)
 }

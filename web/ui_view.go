@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -23,9 +24,17 @@ type view struct {
 	Platform string // URL of the platform root (the wiki list)
 	Query    string // what the search box shows
 	Crumbs   []crumb
-	Notice   string
-	Version  string
-	Data     any
+	// CrumbsHTML and Header are built from the fields above by render, just
+	// before the template runs; see ui_fragments.go.
+	CrumbsHTML template.HTML
+	Header     template.HTML
+	// HeadTitle and Who are plain strings (the template still escapes
+	// them) set by render: the window title and the signed-in name.
+	HeadTitle string
+	Who       string
+	Notice    string
+	Version   string
+	Data      any
 }
 
 // crumb is one step of the breadcrumb; the last one has no URL.
