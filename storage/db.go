@@ -70,10 +70,6 @@ func OpenDB(ctx context.Context, path string, set schema.Set, opt DBOptions) (*D
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(opt.IdleTimeout)
-	if err := schema.Migrate(ctx, w, set); err != nil {
-		w.Close()
-		return nil, classify(path, err)
-	}
 	r, err := sqlx.Open("sqlite", "file:"+path+dsnReader)
 	if err != nil {
 		w.Close()
@@ -82,13 +78,38 @@ func OpenDB(ctx context.Context, path string, set schema.Set, opt DBOptions) (*D
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(max(1, min(opt.IdleReaders, opt.Readers)))
 	r.SetConnMaxIdleTime(opt.IdleTimeout)
+	if err := migrate(ctx, w, r, set); err != nil {
+		r.Close()
+		w.Close()
+		return nil, classify(path, err)
+	}
 	return &DB{W: w, R: r, Path: path}, nil
 }
 
-// Close closes both pools; it runs PRAGMA optimize first so the planner's
-// statistics survive for the next open.
+// migrate runs schema.Migrate only when a reader sees the file behind this
+// binary. Reopening an evicted wiki is then one reader connection and no
+// write lock: the writer connection opens only when something is written.
+// Migrate itself re-reads the version under BEGIN IMMEDIATE, so a racing
+// opener can never make a step run twice, and it refuses a newer file.
+func migrate(ctx context.Context, w, r *sqlx.DB, set schema.Set) error {
+	v, err := schema.Version(ctx, r)
+	if err != nil {
+		return err
+	}
+	if v == set.Latest() {
+		return nil
+	}
+	return schema.Migrate(ctx, w, set)
+}
+
+// Close closes both pools. When this session wrote (the writer has a
+// connection), it runs PRAGMA optimize first so the planner's statistics
+// survive for the next open; a read-only session does not open the writer
+// just for that.
 func (db *DB) Close() error {
-	_, _ = db.W.Exec("PRAGMA optimize")
+	if db.W.Stats().OpenConnections > 0 {
+		_, _ = db.W.Exec("PRAGMA optimize")
+	}
 	return errors.Join(db.R.Close(), db.W.Close())
 }
 

@@ -86,9 +86,9 @@ func (w *Wiki) Close() error {
 // are rebuilt (and the cache warmed again) by the Sync that follows.
 func (w *Wiki) checkRenderer(ctx context.Context) error {
 	version := strconv.Itoa(w.Renderer.Version())
-	// The writer is idle at open: reading through it spares opening a
-	// reader connection that a warm wiki may never need.
-	if same, err := w.rendererUnchanged(ctx, w.DB.W, version); same || err != nil {
+	// Read through a reader: the first view needs one anyway, and the
+	// writer connection then opens only if something is written.
+	if same, err := w.rendererUnchanged(ctx, w.DB.R, version); same || err != nil {
 		return err
 	}
 	tx, err := w.DB.W.BeginTxx(ctx, nil)
