@@ -393,9 +393,6 @@ func (r *Repo) objectSize(h plumbing.Hash) (int64, error) {
 	return size, err
 }
 
-// errTODO marks the placeholder bodies other files of this package still have.
-var errTODO = wiki.Errorf(wiki.EINTERNAL, "not implemented yet")
-
 // GitLimits bound what a push may bring.
 type GitLimits struct {
 	MaxBlob int64 // largest blob accepted (default 20 MiB)

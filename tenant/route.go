@@ -4,16 +4,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/warren-wiki/warren/wiki"
 )
-
-// slugShape is wiki.ValidateSlug's pattern without the reserved list: a
-// first path segment of this shape that ValidateSlug refuses is a reserved
-// name, which can never be a wiki, so it is "not found" rather than "bad".
-var slugShape = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
 
 // platformFiles are root files that browsers and crawlers ask for by name.
 var platformFiles = map[string]bool{"/favicon.ico": true, "/robots.txt": true}
@@ -50,11 +44,10 @@ func routePath(r *http.Request) (route, error) {
 
 // checkSlug refuses a first path segment that cannot name a wiki.
 func checkSlug(slug string) error {
-	err := wiki.ValidateSlug(slug)
-	if err != nil && slugShape.MatchString(slug) {
-		return notFound() // reserved: a platform name, never a wiki
+	if wiki.IsReservedSlug(slug) {
+		return notFound() // a platform name, never a wiki
 	}
-	return err
+	return wiki.ValidateSlug(slug)
 }
 
 // routeHost routes in host mode: acme.BaseDomain is wiki acme with the whole

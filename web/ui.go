@@ -114,7 +114,6 @@ func (u *ui) loadTemplates() error {
 // asset hashes computed at load time.
 func (u *ui) funcs() template.FuncMap {
 	return template.FuncMap{
-		"static":    u.staticURL,
 		"assetTags": func() template.HTML { return u.tags },
 		"shortRev":  shortRev,
 		"when":      formatTime,

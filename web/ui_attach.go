@@ -77,12 +77,7 @@ func (d attachmentsData) FileURL(v *view, a storage.Attachment) string {
 // handleAttachments lists a page's attachments, with the upload form for
 // editors.
 func (s *Server) handleAttachments(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name, err := uiPageParam(r)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	p, err := h.Store.Page(r.Context(), name, "")
+	p, err := urlPage(r, h)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return

@@ -180,6 +180,16 @@ func editForm(r *http.Request) (base string, err error) {
 	return base, nil
 }
 
+// urlPage reads the page named in the URL as it is at HEAD, for forms and
+// lists that act on its current revision.
+func urlPage(r *http.Request, h *tenant.Handle) (*wiki.Page, error) {
+	name, err := uiPageParam(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.Page(r.Context(), name, "")
+}
+
 // pageForm reads the page a posted form acts on (from the URL) and parses
 // the form.
 func pageForm(r *http.Request) (string, error) {

@@ -56,12 +56,7 @@ type deleteData struct {
 
 // handleDeleteForm asks for confirmation; deleting is a POST from this form.
 func (s *Server) handleDeleteForm(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name, err := uiPageParam(r)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	p, err := h.Store.Page(r.Context(), name, "")
+	p, err := urlPage(r, h)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return

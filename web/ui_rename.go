@@ -20,12 +20,7 @@ type renameData struct {
 
 // handleRenameForm asks for the new name; renaming is a POST from this form.
 func (s *Server) handleRenameForm(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name, err := uiPageParam(r)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	p, err := h.Store.Page(r.Context(), name, "")
+	p, err := urlPage(r, h)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return

@@ -14,6 +14,10 @@ var reservedSlugs = map[string]bool{
 	"dev": true, "debug": true, "root": true, "system": true, "warren": true,
 }
 
+// IsReservedSlug reports whether slug is well-formed but reserved for the
+// platform, so a router can answer "not found" for it rather than "invalid".
+func IsReservedSlug(slug string) bool { return slugRE.MatchString(slug) && reservedSlugs[slug] }
+
 // ValidateSlug checks that a slug can name a wiki: it becomes a directory,
 // a URL path segment and a DNS label, so it must be safe as all three.
 func ValidateSlug(slug string) error {

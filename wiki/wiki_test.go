@@ -30,6 +30,14 @@ func TestValidateSlug(t *testing.T) {
 
 // TestValidatePageNameTraversal names every shape of page name that could
 // leave the wiki, hide in git's metadata or break URLs.
+func TestIsReservedSlug(t *testing.T) {
+	for slug, want := range map[string]bool{"www": true, "api": true, "acme": false, "Www": false, "a": false} {
+		if got := wiki.IsReservedSlug(slug); got != want {
+			t.Errorf("IsReservedSlug(%q) = %v, want %v", slug, got, want)
+		}
+	}
+}
+
 func TestValidatePageNameTraversal(t *testing.T) {
 	for _, tc := range []struct {
 		name string
