@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -18,9 +19,9 @@ import (
 // indexPlan is what one Sync will write.
 type indexPlan struct {
 	head    string
-	rebuild bool         // throw the derived tables away and describe head from scratch
-	commits []CommitInfo // commits to add to the change log, oldest first
-	files   []pageState  // the final state of every page file that changed
+	rebuild bool                 // throw the derived tables away and describe head from scratch
+	commits []gitrepo.CommitInfo // commits to add to the change log, oldest first
+	files   []pageState          // the final state of every page file that changed
 }
 
 // pageState is one page file as the indexer will store it: the state at
@@ -90,7 +91,7 @@ func (w *Wiki) plan(ctx context.Context, mark, head string) (*indexPlan, error) 
 // proves mark is an ancestor of head. A watermark reachable only through a
 // merge's second parent fails this test and costs a rebuild, which is
 // correct, only slower.
-func descendsFrom(commits []CommitInfo, mark string) bool {
+func descendsFrom(commits []gitrepo.CommitInfo, mark string) bool {
 	for _, c := range commits {
 		if c.Parent == mark {
 			return true
@@ -102,7 +103,7 @@ func descendsFrom(commits []CommitInfo, mark string) bool {
 // planReplay takes each file's final state from the tree diff between the
 // watermark and head (exact even across merges) and its revision from the
 // commits in between.
-func (w *Wiki) planReplay(ctx context.Context, p *indexPlan, mark string, commits []CommitInfo) (*indexPlan, error) {
+func (w *Wiki) planReplay(ctx context.Context, p *indexPlan, mark string, commits []gitrepo.CommitInfo) (*indexPlan, error) {
 	changes, err := w.Repo.Diff(ctx, mark, p.head)
 	if err != nil {
 		return nil, err
@@ -161,7 +162,7 @@ type touches struct {
 }
 
 // lastTouch indexes commits by the paths they changed.
-func (w *Wiki) lastTouch(ctx context.Context, commits []CommitInfo, head string) (*touches, error) {
+func (w *Wiki) lastTouch(ctx context.Context, commits []gitrepo.CommitInfo, head string) (*touches, error) {
 	t := &touches{byPath: make(map[string]*wiki.Revision)}
 	for i := range commits {
 		for _, ch := range commits[i].Changes {

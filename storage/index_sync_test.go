@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -42,7 +42,7 @@ func TestSyncOutOfBandPush(t *testing.T) {
 		t.Errorf("Backlinks = %+v, %v", back, err)
 	}
 	// A web save after the push builds on it instead of overwriting it.
-	w.mustSave(t, storage.SaveRequest{Name: "Pushed", Content: []byte("# Pushed\n\nedited\n"), BaseRevision: p.Revision})
+	w.mustSave(t, wiki.SaveRequest{Name: "Pushed", Content: []byte("# Pushed\n\nedited\n"), BaseRevision: p.Revision})
 	if got := w.commits(t); got != 3 {
 		t.Errorf("commits = %d, want 3", got)
 	}
@@ -55,7 +55,7 @@ func TestSaveAfterUnsyncedPush(t *testing.T) {
 	base := w.mustPage(t, "Notes").Revision
 	pushed := strings.Replace(notes, "line one", "line one (pushed)", 1)
 	w.outOfBand(t, map[string]string{"Notes.md": pushed}, "push")
-	res := w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte(notes + "line six\n"), BaseRevision: base})
+	res := w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte(notes + "line six\n"), BaseRevision: base})
 	if !res.Merged {
 		t.Errorf("save over an unsynced push was not merged: %+v", res)
 	}
@@ -70,8 +70,8 @@ func TestRebuildAfterDeletingDB(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "# Home\n\n[[Missing]]\n", "Notes.md": notes})
 	base := w.mustPage(t, "Notes").Revision
-	w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte(strings.Replace(notes, "two", "2", 1)), BaseRevision: base})
-	_, err := w.Save(ctx, storage.SaveRequest{Name: "Notes", Content: []byte(strings.Replace(notes, "two", "II", 1)),
+	w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte(strings.Replace(notes, "two", "2", 1)), BaseRevision: base})
+	_, err := w.Save(ctx, wiki.SaveRequest{Name: "Notes", Content: []byte(strings.Replace(notes, "two", "II", 1)),
 		BaseRevision: base, Author: caller("bob")})
 	asConflict(t, err)
 	wantHistory, err := w.History(ctx, "", 100, 0)
@@ -112,18 +112,18 @@ func TestRebuildAfterDeletingDB(t *testing.T) {
 func TestSyncForcePush(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "# Home\n"})
-	w.mustSave(t, storage.SaveRequest{Name: "Secret", Content: []byte("# Secret\n\npassword hunter2\n")})
+	w.mustSave(t, wiki.SaveRequest{Name: "Secret", Content: []byte("# Secret\n\npassword hunter2\n")})
 
 	// Rewrite: reset main to the first commit, then add another page.
 	work := filepath.Join(t.TempDir(), "work")
-	MustGit(t, filepath.Dir(work), "clone", "-q", "-b", "main", w.bare(), work)
-	MustGit(t, work, "reset", "-q", "--hard", "HEAD~1")
+	storetest.MustGit(t, filepath.Dir(work), "clone", "-q", "-b", "main", w.bare(), work)
+	storetest.MustGit(t, work, "reset", "-q", "--hard", "HEAD~1")
 	if err := os.WriteFile(filepath.Join(work, "Other.md"), []byte("# Other\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	MustGit(t, work, "add", "-A")
-	MustGit(t, work, "commit", "-q", "-m", "rewritten")
-	MustGit(t, work, "push", "-q", "--force", "origin", "main")
+	storetest.MustGit(t, work, "add", "-A")
+	storetest.MustGit(t, work, "commit", "-q", "-m", "rewritten")
+	storetest.MustGit(t, work, "push", "-q", "--force", "origin", "main")
 
 	if err := w.Sync(ctx); err != nil {
 		t.Fatal(err)
@@ -157,7 +157,7 @@ func TestSearchQuoting(t *testing.T) {
 	}
 	for _, q := range []string{"", "   ", "\t\n"} {
 		_, err := w.Search(ctx, q, 10)
-		wantCode(t, err, wiki.EINVALID)
+		storetest.WantCode(t, err, wiki.EINVALID)
 	}
 	hits, err := w.Search(ctx, "OR", 10)
 	if err != nil || len(hits) != 0 {
@@ -205,7 +205,7 @@ func TestListAndHistoryPaging(t *testing.T) {
 
 	for i := range 4 {
 		p := w.mustPage(t, "A")
-		w.mustSave(t, storage.SaveRequest{Name: "A", Content: fmt.Appendf(nil, "A%d\n", i), BaseRevision: p.Revision})
+		w.mustSave(t, wiki.SaveRequest{Name: "A", Content: fmt.Appendf(nil, "A%d\n", i), BaseRevision: p.Revision})
 	}
 	first, err := w.Changes(ctx, "A", 3, 0)
 	if err != nil || len(first) != 3 || first[0].Message != "Update A" {

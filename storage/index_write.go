@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -145,7 +146,7 @@ func (ix *indexWriter) clear() error {
 }
 
 // addChanges records one change-log row per page the commit touched.
-func (ix *indexWriter) addChanges(c *CommitInfo) error {
+func (ix *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
 	for _, ch := range c.Changes {
 		name, ok := pageName(ch.Path)
 		if !ok {

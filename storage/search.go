@@ -43,7 +43,7 @@ func ftsQuery(q string) (string, error) {
 
 // search is Search's body; see Search in wiki_ops.go. Matches in a page's
 // name weigh most, then its title, then its text.
-func (w *Wiki) search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+func (w *Wiki) search(ctx context.Context, q string, limit int) ([]wiki.SearchHit, error) {
 	match, err := ftsQuery(q)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (w *Wiki) search(ctx context.Context, q string, limit int) ([]SearchHit, er
 		limit = defaultSearchN
 	}
 	limit = min(limit, maxSearchResult)
-	var hits []SearchHit
+	var hits []wiki.SearchHit
 	err = w.DB.R.SelectContext(ctx, &hits, `
 		SELECT name, title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
 		FROM pages_fts WHERE pages_fts MATCH ?

@@ -5,9 +5,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -16,28 +14,10 @@ import (
 // directly in the folder Team/Notes/, beside its sub-pages. Any file there
 // that is not a page (.md) is an attachment.
 
-// Attachment is one file kept beside a page.
-type Attachment struct {
-	Name string // file name inside the page's folder
-	Path string // repository path
-	Blob string
-	Size int64
-}
-
-// AttachmentRequest adds or replaces one attachment of an existing page.
-type AttachmentRequest struct {
-	Page    string
-	Name    string // file name: no "/", not a page (.md)
-	Content []byte
-	MaxBlob int64 // the server's blob limit (--max-blob); ETOOLARGE above it
-	Message string
-	Author  *wiki.Caller
-}
-
 // Attachments lists the attachments of a page at HEAD, in name order. A
 // page without a folder has none. Not on the page-view path, so it reads
 // the tree directly rather than an index.
-func (w *Wiki) Attachments(ctx context.Context, page string) ([]Attachment, error) {
+func (w *Wiki) Attachments(ctx context.Context, page string) ([]wiki.Attachment, error) {
 	if err := wiki.ValidatePageName(page); err != nil {
 		return nil, err
 	}
@@ -45,7 +25,7 @@ func (w *Wiki) Attachments(ctx context.Context, page string) ([]Attachment, erro
 	if err != nil {
 		return nil, err
 	}
-	return w.Repo.listAttachments(ctx, dir)
+	return w.Repo.ListAttachments(ctx, dir)
 }
 
 // Attachment reads one attachment at HEAD: its content and blob id (which
@@ -63,7 +43,7 @@ func (w *Wiki) Attachment(ctx context.Context, page, name string) ([]byte, strin
 	if err != nil {
 		return nil, "", err
 	}
-	if !isPlainFile(f.Mode) {
+	if !gitrepo.IsPlainFile(f.Mode) {
 		return nil, "", wiki.Errorf(wiki.ENOTFOUND, "%s is not an attachment", name)
 	}
 	data, err := w.Repo.ReadBlob(ctx, f.Blob)
@@ -74,7 +54,7 @@ func (w *Wiki) Attachment(ctx context.Context, page, name string) ([]byte, strin
 // write lock and returns the new revision (the current one when the bytes
 // are unchanged). The page must exist. EINVALID for a bad name, ETOOLARGE
 // above req.MaxBlob.
-func (w *Wiki) PutAttachment(ctx context.Context, req AttachmentRequest) (string, error) {
+func (w *Wiki) PutAttachment(ctx context.Context, req wiki.AttachmentRequest) (string, error) {
 	if err := validAttachment(req.Page, req.Name); err != nil {
 		return "", err
 	}
@@ -99,7 +79,7 @@ func (w *Wiki) PutAttachment(ctx context.Context, req AttachmentRequest) (string
 			}
 			verb = "Update attachment"
 		}
-		rev, err = w.commitAttachment(ctx, head, FileChange{Path: p, Content: req.Content}, req.Message, verb, req.Name, cur.Name, req.Author)
+		rev, err = w.commitAttachment(ctx, head, gitrepo.FileChange{Path: p, Content: req.Content}, req.Message, verb, req.Name, cur.Name, req.Author)
 		return err
 	})
 	return rev, err
@@ -124,10 +104,10 @@ func (w *Wiki) DeleteAttachment(ctx context.Context, page, name, message string,
 		if err != nil {
 			return err
 		}
-		if !isPlainFile(f.Mode) {
+		if !gitrepo.IsPlainFile(f.Mode) {
 			return wiki.Errorf(wiki.ENOTFOUND, "%s is not an attachment", name)
 		}
-		rev, err = w.commitAttachment(ctx, head, FileChange{Path: f.Path, Delete: true}, message, "Delete attachment", name, page, author)
+		rev, err = w.commitAttachment(ctx, head, gitrepo.FileChange{Path: f.Path, Delete: true}, message, "Delete attachment", name, page, author)
 		return err
 	})
 	return rev, err
@@ -135,10 +115,10 @@ func (w *Wiki) DeleteAttachment(ctx context.Context, page, name, message string,
 
 // commitAttachment commits one attachment change on head and catches the
 // indexes up.
-func (w *Wiki) commitAttachment(ctx context.Context, head string, ch FileChange, message, verb, name, page string, author *wiki.Caller) (string, error) {
-	rev, err := w.Repo.Commit(ctx, CommitRequest{
+func (w *Wiki) commitAttachment(ctx context.Context, head string, ch gitrepo.FileChange, message, verb, name, page string, author *wiki.Caller) (string, error) {
+	rev, err := w.Repo.Commit(ctx, gitrepo.CommitRequest{
 		Parent:      head,
-		Changes:     []FileChange{ch},
+		Changes:     []gitrepo.FileChange{ch},
 		AuthorName:  author.AuthorName(),
 		AuthorEmail: author.AuthorEmail(),
 		Message:     commitMessage(message, verb, name+" of "+page),
@@ -183,61 +163,4 @@ func (w *Wiki) attachDir(ctx context.Context, page string) (string, error) {
 // pageDir is the folder named like a page's file without its extension.
 func pageDir(p *pageRow) string {
 	return p.File[:len(p.File)-len(wiki.PageExt)]
-}
-
-func isPlainFile(mode uint32) bool {
-	return mode == uint32(filemode.Regular) || mode == uint32(filemode.Executable)
-}
-
-// listAttachments lists the plain non-page files directly in dir at HEAD,
-// the exact folder name first, else a case-insensitive match.
-func (r *Repo) listAttachments(ctx context.Context, dir string) ([]Attachment, error) {
-	c, err := r.resolveCommit(ctx, "")
-	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	h, stored, ok, err := r.findDir(c.TreeHash, splitPath(dir), "")
-	if err != nil || !ok {
-		return nil, err
-	}
-	t, err := r.tree(h)
-	if err != nil {
-		return nil, err
-	}
-	var out []Attachment
-	for _, e := range t.Entries {
-		if !isPlainFile(uint32(e.Mode)) || strings.HasSuffix(strings.ToLower(e.Name), wiki.PageExt) {
-			continue
-		}
-		size, err := r.objectSize(e.Hash)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Attachment{Name: e.Name, Path: stored + e.Name, Blob: e.Hash.String(), Size: size})
-	}
-	return out, nil
-}
-
-// findDir finds the tree at parts below tree h, matching each component
-// exactly first, then case-insensitively. stored is the path as stored,
-// ending in "/".
-func (r *Repo) findDir(h plumbing.Hash, parts []string, prefix string) (plumbing.Hash, string, bool, error) {
-	if len(parts) == 0 {
-		return h, prefix, true, nil
-	}
-	t, err := r.tree(h)
-	if err != nil {
-		return h, "", false, err
-	}
-	for _, e := range candidates(t.Entries, parts[0], true) {
-		if e.Mode != filemode.Dir {
-			continue
-		}
-		if sub, stored, ok, err := r.findDir(e.Hash, parts[1:], prefix+e.Name+"/"); err != nil || ok {
-			return sub, stored, ok, err
-		}
-	}
-	return h, "", false, nil
 }

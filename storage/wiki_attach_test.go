@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -17,7 +17,7 @@ func TestAttachments(t *testing.T) {
 	w := MustOpenWiki(t, map[string]string{"Team/Notes.md": notes, "Team/Notes/Child.md": "# Child\n"})
 	put := func(name, content string) string {
 		t.Helper()
-		rev, err := w.PutAttachment(ctx, storage.AttachmentRequest{Page: "Team/Notes", Name: name, Content: []byte(content), MaxBlob: 100, Author: caller("alice")})
+		rev, err := w.PutAttachment(ctx, wiki.AttachmentRequest{Page: "Team/Notes", Name: name, Content: []byte(content), MaxBlob: 100, Author: caller("alice")})
 		if err != nil {
 			t.Fatalf("PutAttachment(%s): %v", name, err)
 		}
@@ -27,7 +27,7 @@ func TestAttachments(t *testing.T) {
 	put("b.txt", "bee")
 	put("a b.png", "png")
 	put("b.txt", "bee 2")
-	if rev := put("b.txt", "bee 2"); rev != strings.TrimSpace(MustGit(t, w.bare(), "rev-parse", "main")) {
+	if rev := put("b.txt", "bee 2"); rev != strings.TrimSpace(storetest.MustGit(t, w.bare(), "rev-parse", "main")) {
 		t.Errorf("unchanged upload returned %s, not HEAD", rev)
 	}
 	if got := w.commits(t); got != commits+3 {
@@ -41,16 +41,16 @@ func TestAttachments(t *testing.T) {
 	if err != nil || string(data) != "bee 2" || blob != list[1].Blob {
 		t.Fatalf("Attachment = %q %s %v", data, blob, err)
 	}
-	if msg := MustGit(t, w.bare(), "log", "-1", "--format=%s"); !strings.Contains(msg, "Update attachment b.txt of Team/Notes") {
+	if msg := storetest.MustGit(t, w.bare(), "log", "-1", "--format=%s"); !strings.Contains(msg, "Update attachment b.txt of Team/Notes") {
 		t.Errorf("message = %q", msg)
 	}
 	if _, err := w.DeleteAttachment(ctx, "Team/Notes", "b.txt", "", caller("alice")); err != nil {
 		t.Fatalf("DeleteAttachment: %v", err)
 	}
 	_, _, err = w.Attachment(ctx, "Team/Notes", "b.txt")
-	wantCode(t, err, wiki.ENOTFOUND)
+	storetest.WantCode(t, err, wiki.ENOTFOUND)
 	_, err = w.DeleteAttachment(ctx, "Team/Notes", "b.txt", "", caller("alice"))
-	wantCode(t, err, wiki.ENOTFOUND)
+	storetest.WantCode(t, err, wiki.ENOTFOUND)
 	if p := w.mustPage(t, "Team/Notes/Child"); string(p.Content) != "# Child\n" {
 		t.Errorf("sub-page changed: %q", p.Content)
 	}
@@ -68,10 +68,10 @@ func TestAttachmentsOtterWikiLayout(t *testing.T) {
 	if data, _, err := w.Attachment(ctx, "With Space", "Test_Image.png"); err != nil || string(data) != "img" {
 		t.Fatalf("Attachment = %q, %v", data, err)
 	}
-	if _, err := w.PutAttachment(ctx, storage.AttachmentRequest{Page: "With Space", Name: "new.txt", Content: []byte("x")}); err != nil {
+	if _, err := w.PutAttachment(ctx, wiki.AttachmentRequest{Page: "With Space", Name: "new.txt", Content: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if out := MustGit(t, w.bare(), "ls-tree", "--name-only", "main", "with space/"); !strings.Contains(out, "with space/new.txt") {
+	if out := storetest.MustGit(t, w.bare(), "ls-tree", "--name-only", "main", "with space/"); !strings.Contains(out, "with space/new.txt") {
 		t.Errorf("upload went elsewhere:\n%s", out)
 	}
 }
@@ -104,8 +104,8 @@ func TestAttachmentPathTraversal(t *testing.T) {
 			if tc.code == wiki.ETOOLARGE {
 				max = 4
 			}
-			_, err := w.PutAttachment(ctx, storage.AttachmentRequest{Page: page, Name: tc.file, Content: []byte("12345"), MaxBlob: max})
-			wantCode(t, err, tc.code)
+			_, err := w.PutAttachment(ctx, wiki.AttachmentRequest{Page: page, Name: tc.file, Content: []byte("12345"), MaxBlob: max})
+			storetest.WantCode(t, err, tc.code)
 			if got := w.commits(t); got != commits {
 				t.Errorf("commits = %d, want %d", got, commits)
 			}

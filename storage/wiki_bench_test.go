@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/wiki"
 )
 
 // benchPage is a page of realistic size: headings, prose, a table, code and
@@ -53,7 +53,7 @@ func BenchmarkSave(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		res, err := w.Save(ctx, storage.SaveRequest{Name: "Bench", Content: fmt.Appendf(nil, "%s\nedit %d\n", text, i),
+		res, err := w.Save(ctx, wiki.SaveRequest{Name: "Bench", Content: fmt.Appendf(nil, "%s\nedit %d\n", text, i),
 			BaseRevision: rev, Author: caller("bench")})
 		if err != nil {
 			b.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 	"github.com/warren-wiki/warren/wiki"
 	"github.com/warren-wiki/warren/wiki/markdown"
 )
@@ -42,7 +44,7 @@ func MustOpenWiki(tb testing.TB, files map[string]string) *testWiki {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	r, err := storage.InitRepo(context.Background(), filepath.Join(dir, "repo.git"), fileChanges(files),
+	r, err := gitrepo.InitRepo(context.Background(), filepath.Join(dir, "repo.git"), storetest.FileChanges(files),
 		"Test Author", "author@example.com", "initial")
 	if err != nil {
 		tb.Fatalf("InitRepo: %v", err)
@@ -78,7 +80,7 @@ func (tw *testWiki) bare() string { return filepath.Join(tw.Dir, "repo.git") }
 // commits counts the commits on main with the git CLI.
 func (tw *testWiki) commits(tb testing.TB) int {
 	tb.Helper()
-	n, err := strconv.Atoi(strings.TrimSpace(MustGit(tb, tw.bare(), "rev-list", "--count", "main")))
+	n, err := strconv.Atoi(strings.TrimSpace(storetest.MustGit(tb, tw.bare(), "rev-list", "--count", "main")))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func (tw *testWiki) mustPage(tb testing.TB, name string) *wiki.Page {
 }
 
 // mustSave saves and fails the test on error.
-func (tw *testWiki) mustSave(tb testing.TB, req storage.SaveRequest) *storage.SaveResult {
+func (tw *testWiki) mustSave(tb testing.TB, req wiki.SaveRequest) *wiki.SaveResult {
 	tb.Helper()
 	if req.Author == nil {
 		req.Author = caller("alice")
@@ -114,7 +116,7 @@ func (tw *testWiki) mustSave(tb testing.TB, req storage.SaveRequest) *storage.Sa
 func (tw *testWiki) outOfBand(tb testing.TB, files map[string]string, msg string, extra ...string) {
 	tb.Helper()
 	work := filepath.Join(tb.TempDir(), "work")
-	MustGit(tb, filepath.Dir(work), "clone", "-q", "-b", "main", tw.bare(), work)
+	storetest.MustGit(tb, filepath.Dir(work), "clone", "-q", "-b", "main", tw.bare(), work)
 	for p, content := range files {
 		full := filepath.Join(work, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -124,9 +126,9 @@ func (tw *testWiki) outOfBand(tb testing.TB, files map[string]string, msg string
 			tb.Fatal(err)
 		}
 	}
-	MustGit(tb, work, "add", "-A")
-	MustGit(tb, work, "commit", "-q", "-m", msg)
-	MustGit(tb, work, append([]string{"push", "-q"}, append(extra, "origin", "main")...)...)
+	storetest.MustGit(tb, work, "add", "-A")
+	storetest.MustGit(tb, work, "commit", "-q", "-m", msg)
+	storetest.MustGit(tb, work, append([]string{"push", "-q"}, append(extra, "origin", "main")...)...)
 }
 
 // caller is a signed-in user.
@@ -134,18 +136,10 @@ func caller(login string) *wiki.Caller {
 	return &wiki.Caller{Login: login, Name: strings.ToUpper(login[:1]) + login[1:], Email: login + "@example.com"}
 }
 
-// wantCode fails unless err carries the application code want.
-func wantCode(tb testing.TB, err error, want string) {
-	tb.Helper()
-	if got := wiki.ErrorCode(err); got != want {
-		tb.Fatalf("error code = %q (%v), want %q", got, err, want)
-	}
-}
-
 // asConflict unwraps a *storage.ConflictError or fails.
-func asConflict(tb testing.TB, err error) *storage.ConflictError {
+func asConflict(tb testing.TB, err error) *wiki.ConflictError {
 	tb.Helper()
-	var ce *storage.ConflictError
+	var ce *wiki.ConflictError
 	if !errors.As(err, &ce) {
 		tb.Fatalf("error %v is not a *ConflictError", err)
 	}

@@ -3,15 +3,9 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/textdiff"
 	"github.com/warren-wiki/warren/wiki"
 )
-
-// ChangeEntry is a change-log row with its position in the log, which is
-// the cursor for the next (older) page of history: pass Seq as "before".
-type ChangeEntry struct {
-	wiki.Change
-	Seq int64 `json:"seq"`
-}
 
 // History bounds.
 const (
@@ -22,7 +16,7 @@ const (
 // Changes lists a page's changes ("" = the whole wiki), newest first, with
 // their cursors; only entries with Seq < before when before > 0. It reads
 // the change index, never the git history.
-func (w *Wiki) Changes(ctx context.Context, name string, limit int, before int64) ([]ChangeEntry, error) {
+func (w *Wiki) Changes(ctx context.Context, name string, limit int, before int64) ([]wiki.ChangeEntry, error) {
 	if limit <= 0 {
 		limit = defaultHistoryN
 	}
@@ -53,9 +47,9 @@ func (w *Wiki) Changes(ctx context.Context, name string, limit int, before int64
 	if err := w.DB.R.SelectContext(ctx, &rows, q, append(args, limit)...); err != nil {
 		return nil, err
 	}
-	out := make([]ChangeEntry, len(rows))
+	out := make([]wiki.ChangeEntry, len(rows))
 	for i, r := range rows {
-		out[i] = ChangeEntry{Seq: r.Seq, Change: wiki.Change{Revision: r.Revision, Page: r.Page,
+		out[i] = wiki.ChangeEntry{Seq: r.Seq, Change: wiki.Change{Revision: r.Revision, Page: r.Page,
 			Action: r.Action, Author: r.Author, Message: r.Message, Time: parseTime(r.At)}}
 	}
 	return out, nil
@@ -77,7 +71,7 @@ func (w *Wiki) history(ctx context.Context, name string, limit int, before int64
 // pageDiff is PageDiff's body. from "" is the empty page (so a page's first
 // revision diffs as all added) and to "" is HEAD; a side where the page
 // does not exist (created or deleted) reads as empty.
-func (w *Wiki) pageDiff(ctx context.Context, name, from, to string) ([]DiffLine, error) {
+func (w *Wiki) pageDiff(ctx context.Context, name, from, to string) ([]wiki.DiffLine, error) {
 	if err := wiki.ValidatePageName(name); err != nil {
 		return nil, err
 	}
@@ -99,7 +93,17 @@ func (w *Wiki) pageDiff(ctx context.Context, name, from, to string) ([]DiffLine,
 	if !okA && !okB {
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "page %q exists at neither revision", name)
 	}
-	return DiffLines(a, b), nil
+	return diffLines(a, b), nil
+}
+
+// diffLines is the line diff of a and b in the domain's terms.
+func diffLines(a, b []byte) []wiki.DiffLine {
+	lines := textdiff.DiffLines(a, b)
+	out := make([]wiki.DiffLine, len(lines))
+	for i, l := range lines {
+		out[i] = wiki.DiffLine{Op: l.Op, Text: l.Text}
+	}
+	return out
 }
 
 // contentAt reads a page's text at rev; ok is false if it is absent there.

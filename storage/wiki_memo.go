@@ -92,10 +92,10 @@ func (m *memo) put(k memoKey, gen uint64, val any, size int) {
 
 // viewMemo is View at HEAD through the memo. The caller gets its own copy
 // of the structs; the content bytes are shared and must not be modified.
-func (w *Wiki) viewMemo(ctx context.Context, name string) (*PageView, error) {
+func (w *Wiki) viewMemo(ctx context.Context, name string) (*wiki.PageView, error) {
 	k := memoKey{kind: memoView, name: name}
 	if v, ok := w.memo.get(k); ok {
-		return copyView(v.(*PageView)), nil
+		return copyView(v.(*wiki.PageView)), nil
 	}
 	gen := w.memo.gen.Load()
 	pv, err := w.view(ctx, name, "")
@@ -106,9 +106,9 @@ func (w *Wiki) viewMemo(ctx context.Context, name string) (*PageView, error) {
 	return pv, nil
 }
 
-func copyView(pv *PageView) *PageView {
+func copyView(pv *wiki.PageView) *wiki.PageView {
 	p := *pv.Page
-	return &PageView{Page: &p, HTML: pv.HTML, TOC: pv.TOC}
+	return &wiki.PageView{Page: &p, HTML: pv.HTML, TOC: pv.TOC}
 }
 
 // backlinksMemo is backlinks through the memo.

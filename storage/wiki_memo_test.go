@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/wiki"
 )
 
 // TestViewMemoFollowsIndex: the answers a page view asks for (the view,
@@ -16,7 +16,7 @@ import (
 func TestViewMemoFollowsIndex(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "# Home\n\nSee [[Later]].\n"})
-	view := func() *storage.PageView {
+	view := func() *wiki.PageView {
 		t.Helper()
 		v, err := w.View(ctx, "Home", "")
 		if err != nil {
@@ -39,7 +39,7 @@ func TestViewMemoFollowsIndex(t *testing.T) {
 
 	// A web save of another page: the link is no longer missing, and the
 	// new page's backlinks and history are current.
-	w.mustSave(t, storage.SaveRequest{Name: "Later", Content: []byte("# Later\n")})
+	w.mustSave(t, wiki.SaveRequest{Name: "Later", Content: []byte("# Later\n")})
 	if v := view(); strings.Contains(v.HTML, "missing") {
 		t.Errorf("link still marked missing after the page was created:\n%s", v.HTML)
 	}
@@ -51,7 +51,7 @@ func TestViewMemoFollowsIndex(t *testing.T) {
 	if h, err := w.History(ctx, "Home", 1, 0); err != nil || len(h) != 1 {
 		t.Fatalf("History(Home) = %+v, %v", h, err)
 	}
-	w.mustSave(t, storage.SaveRequest{Name: "Home", Content: []byte("# Home\n\nEdited.\n"),
+	w.mustSave(t, wiki.SaveRequest{Name: "Home", Content: []byte("# Home\n\nEdited.\n"),
 		BaseRevision: w.mustPage(t, "Home").Revision, Message: "edit home"})
 	if v := view(); !strings.Contains(v.HTML, "Edited.") {
 		t.Errorf("view after a save shows the old text:\n%s", v.HTML)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/schema"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -33,21 +35,21 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 	if err := checkWikiDir(dir); err != nil {
 		return nil, err
 	}
-	repo, err := OpenRepo(filepath.Join(dir, "repo.git"))
+	repo, err := gitrepo.OpenRepo(filepath.Join(dir, "repo.git"))
 	if err != nil {
 		return nil, err
 	}
 	dbPath := filepath.Join(dir, "wiki.db")
-	err = createDB(ctx, dbPath, schema.Wiki, func(tx *sqlx.Tx) error {
+	err = sqlitedb.CreateDB(ctx, dbPath, schema.Wiki, func(tx *sqlx.Tx) error {
 		// What checkRenderer would write on the first open, written here.
 		if err := setMeta(ctx, tx, metaBase, base); err != nil {
 			return err
 		}
 		return setMeta(ctx, tx, metaRenderer, strconv.Itoa(r.Version()))
 	})
-	var db *DB
+	var db *sqlitedb.DB
 	if err == nil {
-		db, err = OpenDB(ctx, dbPath, schema.Wiki, DBOptions{Readers: 2})
+		db, err = sqlitedb.Open(ctx, dbPath, schema.Wiki, sqlitedb.Options{Readers: 2})
 	}
 	if err != nil {
 		repo.Close()

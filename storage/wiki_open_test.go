@@ -9,6 +9,9 @@ import (
 
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
+	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
 	"github.com/warren-wiki/warren/wiki/markdown"
 )
@@ -28,7 +31,7 @@ func TestOpenWikiDamagedDB(t *testing.T) {
 			}
 		}},
 		{"TooNew", func(t *testing.T, path string) {
-			db, err := storage.OpenDB(ctx, path, schema.Wiki, storage.DBOptions{})
+			db, err := sqlitedb.Open(ctx, path, schema.Wiki, sqlitedb.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +51,7 @@ func TestOpenWikiDamagedDB(t *testing.T) {
 			tc.damage(t, path)
 			before, _ := os.ReadFile(path)
 			_, err := storage.OpenWiki(ctx, w.Dir, "test", markdown.New(), "/test/")
-			wantCode(t, err, wiki.EUNAVAILABLE)
+			storetest.WantCode(t, err, wiki.EUNAVAILABLE)
 			if after, _ := os.ReadFile(path); string(after) != string(before) {
 				t.Errorf("OpenWiki changed the damaged wiki.db")
 			}
@@ -85,8 +88,8 @@ func TestSyncHealsAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.Repo.Commit(ctx, storage.CommitRequest{Parent: head, AuthorName: "A", AuthorEmail: "a@example.com",
-		Message: "unindexed", Changes: []storage.FileChange{{Path: "Late.md", Content: []byte("# Late\n")}}})
+	_, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{Parent: head, AuthorName: "A", AuthorEmail: "a@example.com",
+		Message: "unindexed", Changes: []gitrepo.FileChange{{Path: "Late.md", Content: []byte("# Late\n")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +113,8 @@ func TestWikiDBSymlinkEscape(t *testing.T) {
 	if err := os.MkdirAll(wdir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storage.InitRepo(t.Context(), filepath.Join(wdir, "repo.git"),
-		[]storage.FileChange{{Path: "Home.md", Content: []byte("# Home\n")}}, "a", "a@example.org", "init"); err != nil {
+	if _, err := gitrepo.InitRepo(t.Context(), filepath.Join(wdir, "repo.git"),
+		[]gitrepo.FileChange{{Path: "Home.md", Content: []byte("# Home\n")}}, "a", "a@example.org", "init"); err != nil {
 		t.Fatal(err)
 	}
 	outside := filepath.Join(t.TempDir(), "victim.db")

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -23,7 +24,7 @@ func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
 // view at HEAD is kept in memory only until the indexes next change, so
 // creating a page fixes the links to it everywhere at once. The content
 // bytes of a view at HEAD are shared: read them, never modify them.
-func (w *Wiki) View(ctx context.Context, name, rev string) (*PageView, error) {
+func (w *Wiki) View(ctx context.Context, name, rev string) (*wiki.PageView, error) {
 	if rev == "" {
 		return w.viewMemo(ctx, name)
 	}
@@ -42,7 +43,7 @@ func (w *Wiki) Preview(ctx context.Context, name string, content []byte) (string
 // caught up before it returns, so the caller's next read sees the save.
 // Saving text identical to the current page commits nothing and returns
 // the page's current revision.
-func (w *Wiki) Save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
+func (w *Wiki) Save(ctx context.Context, req wiki.SaveRequest) (*wiki.SaveResult, error) {
 	return w.save(ctx, req)
 }
 
@@ -67,14 +68,14 @@ func (w *Wiki) History(ctx context.Context, name string, limit int, before int64
 
 // PageDiff returns the line diff of a page between two revisions (from ""
 // = empty, to "" = HEAD).
-func (w *Wiki) PageDiff(ctx context.Context, name, from, to string) ([]DiffLine, error) {
+func (w *Wiki) PageDiff(ctx context.Context, name, from, to string) ([]wiki.DiffLine, error) {
 	return w.pageDiff(ctx, name, from, to)
 }
 
 // Search queries the full-text index. Every word the user typed is
 // searched for literally (never parsed as FTS syntax); all must match.
 // An empty query is EINVALID.
-func (w *Wiki) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+func (w *Wiki) Search(ctx context.Context, q string, limit int) ([]wiki.SearchHit, error) {
 	return w.search(ctx, q, limit)
 }
 
@@ -93,3 +94,13 @@ func (w *Wiki) Draft(ctx context.Context, name, author string) (content []byte, 
 // HEAD from the indexed_commit watermark. It runs on open and after every ref
 // update (web save or push), so a crash or an out-of-band push heals.
 func (w *Wiki) Sync(ctx context.Context) error { return w.sync(ctx) }
+
+// Revision describes one commit of the wiki (author, time, message), for a
+// page shown at an old revision.
+func (w *Wiki) Revision(ctx context.Context, rev string) (wiki.Revision, error) {
+	return w.Repo.Revision(ctx, rev)
+}
+
+// Repository is the wiki's bare repository, for the git wire protocol,
+// which serves and updates it as it is (under the wiki's write lock).
+func (w *Wiki) Repository() *gitrepo.Repo { return w.Repo }

@@ -104,7 +104,7 @@ func validRevision(rev string) error {
 
 // view is View's body: the cached HTML when warm (no write, no git walk),
 // else a render that is stored for next time; then missing links marked.
-func (w *Wiki) view(ctx context.Context, name, rev string) (*PageView, error) {
+func (w *Wiki) view(ctx context.Context, name, rev string) (*wiki.PageView, error) {
 	p, row, err := w.page(ctx, name, rev)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (w *Wiki) view(ctx context.Context, name, rev string) (*PageView, error) {
 	if htm, err = w.markMissing(ctx, htm); err != nil {
 		return nil, err
 	}
-	return &PageView{Page: p, HTML: htm, TOC: toc}, nil
+	return &wiki.PageView{Page: p, HTML: htm, TOC: toc}, nil
 }
 
 // preview is Preview's body.

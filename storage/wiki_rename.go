@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -67,9 +68,9 @@ func (w *Wiki) renameOn(ctx context.Context, head, from, to, baseRevision, messa
 	case err != nil && wiki.ErrorCode(err) != wiki.ENOTFOUND:
 		return "", err
 	}
-	rev, err := w.Repo.Commit(ctx, CommitRequest{
+	rev, err := w.Repo.Commit(ctx, gitrepo.CommitRequest{
 		Parent: head,
-		Changes: []FileChange{
+		Changes: []gitrepo.FileChange{
 			{Path: cur.File, Delete: true},
 			{Path: wiki.PageFile(to), Content: content},
 		},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -37,7 +38,7 @@ func TestRename(t *testing.T) {
 	if c := changes[0]; c.Revision != rev || c.Message != "Rename Team/Notes to Archive/Old Notes" || c.Author != "Alice" {
 		t.Errorf("latest change = %+v", c)
 	}
-	files := MustGit(t, w.bare(), "show", "--name-status", "--format=", rev)
+	files := storetest.MustGit(t, w.bare(), "show", "--name-status", "--format=", rev)
 	if !strings.Contains(files, "Team/Notes.md") || !strings.Contains(files, "Archive/Old Notes.md") {
 		t.Errorf("commit touched:\n%s", files)
 	}
@@ -86,7 +87,7 @@ func TestRenameRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			commits := w.commits(t)
 			_, err := w.Rename(ctx, tc.from, tc.to, tc.base, "", caller("alice"))
-			wantCode(t, err, tc.code)
+			storetest.WantCode(t, err, tc.code)
 			if got := w.commits(t); got != commits {
 				t.Errorf("commits = %d, want %d", got, commits)
 			}

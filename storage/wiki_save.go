@@ -6,18 +6,10 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/textdiff"
 	"github.com/warren-wiki/warren/wiki"
 )
-
-// Unwrap gives the conflict its application code, so wiki.ErrorCode sees
-// ECONFLICT and web needs no special case to pick the status.
-func (e *ConflictError) Unwrap() error {
-	reason := e.Reason
-	if reason == "" {
-		reason = "the page changed since you started editing"
-	}
-	return &wiki.Error{Code: wiki.ECONFLICT, Message: reason}
-}
 
 // writeOp runs op under the wiki's write lock on a freshly indexed HEAD,
 // which op must use as its commit's parent: the index then describes
@@ -41,12 +33,12 @@ func (w *Wiki) writeOp(ctx context.Context, op func(head string) error) error {
 
 // lostRace tells a failed ref compare-and-swap from a merge conflict.
 func lostRace(err error) bool {
-	var ce *ConflictError
+	var ce *wiki.ConflictError
 	return wiki.ErrorCode(err) == wiki.ECONFLICT && !errors.As(err, &ce)
 }
 
 // save is Save's body; see Save in wiki_ops.go.
-func (w *Wiki) save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
+func (w *Wiki) save(ctx context.Context, req wiki.SaveRequest) (*wiki.SaveResult, error) {
 	if err := wiki.ValidatePageName(req.Name); err != nil {
 		return nil, err
 	}
@@ -58,7 +50,7 @@ func (w *Wiki) save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
 	if req.Author == nil {
 		req.Author = &wiki.Caller{}
 	}
-	var res *SaveResult
+	var res *wiki.SaveResult
 	err := w.writeOp(ctx, func(head string) (err error) {
 		res, err = w.saveOn(ctx, head, req)
 		return err
@@ -67,7 +59,7 @@ func (w *Wiki) save(ctx context.Context, req SaveRequest) (*SaveResult, error) {
 }
 
 // saveOn decides what to commit on head and commits it.
-func (w *Wiki) saveOn(ctx context.Context, head string, req SaveRequest) (*SaveResult, error) {
+func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*wiki.SaveResult, error) {
 	cur, current, err := w.currentPage(ctx, req.Name)
 	if err != nil {
 		return nil, err
@@ -80,13 +72,13 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req SaveRequest) (*SaveR
 	if cur != nil {
 		name, file, verb = cur.Name, cur.File, "Update"
 	}
-	res := &SaveResult{Revision: head, Created: cur == nil, Merged: merged}
+	res := &wiki.SaveResult{Revision: head, Created: cur == nil, Merged: merged}
 	if cur != nil && bytes.Equal(content, current) {
 		res.Revision = cur.Revision // nothing to commit: saving unchanged text is not an edit
 	} else {
-		res.Revision, err = w.Repo.Commit(ctx, CommitRequest{
+		res.Revision, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{
 			Parent:      head,
-			Changes:     []FileChange{{Path: file, Content: content}},
+			Changes:     []gitrepo.FileChange{{Path: file, Content: content}},
 			AuthorName:  req.Author.AuthorName(),
 			AuthorEmail: req.Author.AuthorEmail(),
 			Message:     commitMessage(req.Message, verb, name),
@@ -124,7 +116,7 @@ func (w *Wiki) currentPage(ctx context.Context, name string) (*pageRow, []byte, 
 // current revision (or creates a new page), a clean three-way merge when
 // the page changed since, and otherwise a conflict that keeps the caller's
 // text as a draft. Strict requests never merge.
-func (w *Wiki) resolve(ctx context.Context, req SaveRequest, cur *pageRow, current []byte) ([]byte, bool, error) {
+func (w *Wiki) resolve(ctx context.Context, req wiki.SaveRequest, cur *pageRow, current []byte) ([]byte, bool, error) {
 	switch {
 	case cur == nil && req.BaseRevision == "", cur != nil && req.BaseRevision == cur.Revision:
 		return req.Content, false, nil
@@ -148,7 +140,7 @@ func (w *Wiki) resolve(ctx context.Context, req SaveRequest, cur *pageRow, curre
 		return nil, false, err
 	}
 	if ok {
-		if merged, clean := Merge3(base, current, req.Content); clean {
+		if merged, clean := textdiff.Merge3(base, current, req.Content); clean {
 			return merged, true, nil
 		}
 	}
@@ -158,8 +150,8 @@ func (w *Wiki) resolve(ctx context.Context, req SaveRequest, cur *pageRow, curre
 
 // conflict keeps the caller's text as a draft (signed-in callers only:
 // anonymous ones have no key to find it again) and describes both sides.
-func (w *Wiki) conflict(ctx context.Context, req SaveRequest, cur *pageRow, base, theirs []byte, reason string) error {
-	ce := &ConflictError{Name: req.Name, Reason: reason, Base: base, Theirs: theirs, Mine: req.Content}
+func (w *Wiki) conflict(ctx context.Context, req wiki.SaveRequest, cur *pageRow, base, theirs []byte, reason string) error {
+	ce := &wiki.ConflictError{Name: req.Name, Reason: reason, Base: base, Theirs: theirs, Mine: req.Content}
 	if cur != nil {
 		ce.Name, ce.CurrentRevision = cur.Name, cur.Revision
 	}
@@ -203,9 +195,9 @@ func (w *Wiki) deletePage(ctx context.Context, name, baseRevision, message strin
 		if cur.Revision != baseRevision {
 			return wiki.Errorf(wiki.EPRECONDITION, "page %q changed since revision %s", cur.Name, baseRevision)
 		}
-		rev, err = w.Repo.Commit(ctx, CommitRequest{
+		rev, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{
 			Parent:      head,
-			Changes:     []FileChange{{Path: cur.File, Delete: true}},
+			Changes:     []gitrepo.FileChange{{Path: cur.File, Delete: true}},
 			AuthorName:  author.AuthorName(),
 			AuthorEmail: author.AuthorEmail(),
 			Message:     commitMessage(message, "Delete", cur.Name),

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -40,10 +41,10 @@ func TestSaveTwoEditors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := MustOpenWiki(t, map[string]string{"Notes.md": notes})
 			base := w.mustPage(t, "Notes").Revision
-			a := w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte(tc.alice), BaseRevision: base, Author: caller("alice")})
+			a := w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte(tc.alice), BaseRevision: base, Author: caller("alice")})
 			commits := w.commits(t)
 
-			res, err := w.Save(ctx, storage.SaveRequest{Name: "Notes", Content: []byte(tc.bob), BaseRevision: base, Author: caller("bob")})
+			res, err := w.Save(ctx, wiki.SaveRequest{Name: "Notes", Content: []byte(tc.bob), BaseRevision: base, Author: caller("bob")})
 			if tc.merged != "" {
 				if err != nil {
 					t.Fatalf("Save(bob): %v", err)
@@ -59,7 +60,7 @@ func TestSaveTwoEditors(t *testing.T) {
 				}
 				return
 			}
-			wantCode(t, err, wiki.ECONFLICT)
+			storetest.WantCode(t, err, wiki.ECONFLICT)
 			if msg := wiki.ErrorMessage(err); !strings.Contains(msg, "overlap") {
 				t.Errorf("message = %q", msg)
 			}
@@ -79,7 +80,7 @@ func TestSaveTwoEditors(t *testing.T) {
 			}
 			// Bob resolves the conflict on top of Alice's revision: it lands
 			// and his draft is gone.
-			w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte(tc.bob), BaseRevision: a.Revision, Author: caller("bob")})
+			w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte(tc.bob), BaseRevision: a.Revision, Author: caller("bob")})
 			if _, _, err := w.Draft(ctx, "Notes", "bob"); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 				t.Errorf("Draft after saving: %v, want ENOTFOUND", err)
 			}
@@ -92,7 +93,7 @@ func TestSaveCreate(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "# Home\n"})
 
-	res := w.mustSave(t, storage.SaveRequest{Name: "Team/Meeting Notes", Content: []byte("# Meeting\n")})
+	res := w.mustSave(t, wiki.SaveRequest{Name: "Team/Meeting Notes", Content: []byte("# Meeting\n")})
 	if !res.Created || res.Merged {
 		t.Errorf("create result = %+v", res)
 	}
@@ -107,8 +108,8 @@ func TestSaveCreate(t *testing.T) {
 
 	t.Run("ExistingPageWithoutBase", func(t *testing.T) {
 		commits := w.commits(t)
-		_, err := w.Save(ctx, storage.SaveRequest{Name: "home", Content: []byte("mine"), Author: caller("bob")})
-		wantCode(t, err, wiki.ECONFLICT)
+		_, err := w.Save(ctx, wiki.SaveRequest{Name: "home", Content: []byte("mine"), Author: caller("bob")})
+		storetest.WantCode(t, err, wiki.ECONFLICT)
 		if ce := asConflict(t, err); ce.Name != "Home" || string(ce.Theirs) != "# Home\n" {
 			t.Errorf("conflict = %+v", ce)
 		}
@@ -117,21 +118,21 @@ func TestSaveCreate(t *testing.T) {
 		}
 	})
 	t.Run("StrictWithoutBase", func(t *testing.T) {
-		_, err := w.Save(ctx, storage.SaveRequest{Name: "Home", Content: []byte("mine"), Strict: true, Author: caller("bob")})
-		wantCode(t, err, wiki.EPRECONDITIONNEEDED)
+		_, err := w.Save(ctx, wiki.SaveRequest{Name: "Home", Content: []byte("mine"), Strict: true, Author: caller("bob")})
+		storetest.WantCode(t, err, wiki.EPRECONDITIONNEEDED)
 	})
 	t.Run("StrictStale", func(t *testing.T) {
 		home := w.mustPage(t, "Home")
-		w.mustSave(t, storage.SaveRequest{Name: "Home", Content: []byte("# Home\n\nv2\n"), BaseRevision: home.Revision})
-		_, err := w.Save(ctx, storage.SaveRequest{Name: "Home", Content: []byte("# Home\n\nv2 elsewhere\n"), BaseRevision: home.Revision, Strict: true})
-		wantCode(t, err, wiki.EPRECONDITION)
+		w.mustSave(t, wiki.SaveRequest{Name: "Home", Content: []byte("# Home\n\nv2\n"), BaseRevision: home.Revision})
+		_, err := w.Save(ctx, wiki.SaveRequest{Name: "Home", Content: []byte("# Home\n\nv2 elsewhere\n"), BaseRevision: home.Revision, Strict: true})
+		storetest.WantCode(t, err, wiki.EPRECONDITION)
 		if _, _, err := w.Draft(ctx, "Home", "alice"); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 			t.Errorf("a strict save kept a draft: %v", err)
 		}
 	})
 	t.Run("CaseInsensitiveUpdate", func(t *testing.T) {
 		home := w.mustPage(t, "Home")
-		res := w.mustSave(t, storage.SaveRequest{Name: "HOME", Content: []byte("# Home\n\nv3\n"), BaseRevision: home.Revision})
+		res := w.mustSave(t, wiki.SaveRequest{Name: "HOME", Content: []byte("# Home\n\nv3\n"), BaseRevision: home.Revision})
 		if res.Created {
 			t.Errorf("saving HOME created a new page instead of updating Home")
 		}
@@ -142,7 +143,7 @@ func TestSaveCreate(t *testing.T) {
 	t.Run("Unchanged", func(t *testing.T) {
 		home := w.mustPage(t, "Home")
 		commits := w.commits(t)
-		res := w.mustSave(t, storage.SaveRequest{Name: "Home", Content: home.Content, BaseRevision: home.Revision})
+		res := w.mustSave(t, wiki.SaveRequest{Name: "Home", Content: home.Content, BaseRevision: home.Revision})
 		if res.Revision != home.Revision || w.commits(t) != commits {
 			t.Errorf("saving unchanged text committed: %+v", res)
 		}
@@ -158,7 +159,7 @@ func TestSaveDeletedSinceBase(t *testing.T) {
 	if _, err := w.Delete(ctx, "Old", base, "", caller("alice")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := w.Save(ctx, storage.SaveRequest{Name: "Old", Content: []byte("old text, edited\n"), BaseRevision: base, Author: caller("bob")})
+	_, err := w.Save(ctx, wiki.SaveRequest{Name: "Old", Content: []byte("old text, edited\n"), BaseRevision: base, Author: caller("bob")})
 	ce := asConflict(t, err)
 	if string(ce.Base) != "old text\n" || ce.Theirs != nil || ce.CurrentRevision != "" {
 		t.Errorf("conflict = %+v", ce)
@@ -176,15 +177,15 @@ func TestSaveInvalidName(t *testing.T) {
 	for _, name := range []string{"", "../etc/passwd", "a/../../b", "/abs", "-/edit/x", "a\x00b", "tab\there",
 		".git/config", "x/.GIT/hooks", "a//b", strings.Repeat("x", 256)} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
-			_, err := w.Save(ctx, storage.SaveRequest{Name: name, Content: []byte("x"), Author: caller("alice")})
-			wantCode(t, err, wiki.EINVALID)
+			_, err := w.Save(ctx, wiki.SaveRequest{Name: name, Content: []byte("x"), Author: caller("alice")})
+			storetest.WantCode(t, err, wiki.EINVALID)
 			_, err = w.Delete(ctx, name, strings.Repeat("a", 40), "", caller("alice"))
-			wantCode(t, err, wiki.EINVALID)
+			storetest.WantCode(t, err, wiki.EINVALID)
 		})
 	}
 	t.Run("BadBaseRevision", func(t *testing.T) {
-		_, err := w.Save(ctx, storage.SaveRequest{Name: "Home", Content: []byte("x"), BaseRevision: "main~1"})
-		wantCode(t, err, wiki.EINVALID)
+		_, err := w.Save(ctx, wiki.SaveRequest{Name: "Home", Content: []byte("x"), BaseRevision: "main~1"})
+		storetest.WantCode(t, err, wiki.EINVALID)
 	})
 	if got := w.commits(t); got != commits {
 		t.Errorf("commits = %d, want %d", got, commits)
@@ -196,14 +197,14 @@ func TestDelete(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "home\n", "Gone.md": "bye\n"})
 	stale := w.mustPage(t, "Gone").Revision
-	cur := w.mustSave(t, storage.SaveRequest{Name: "Gone", Content: []byte("bye now\n"), BaseRevision: stale}).Revision
+	cur := w.mustSave(t, wiki.SaveRequest{Name: "Gone", Content: []byte("bye now\n"), BaseRevision: stale}).Revision
 
 	_, err := w.Delete(ctx, "Gone", stale, "", caller("bob"))
-	wantCode(t, err, wiki.EPRECONDITION)
+	storetest.WantCode(t, err, wiki.EPRECONDITION)
 	_, err = w.Delete(ctx, "Gone", "", "", caller("bob"))
-	wantCode(t, err, wiki.EPRECONDITIONNEEDED)
+	storetest.WantCode(t, err, wiki.EPRECONDITIONNEEDED)
 	_, err = w.Delete(ctx, "Nowhere", cur, "", caller("bob"))
-	wantCode(t, err, wiki.ENOTFOUND)
+	storetest.WantCode(t, err, wiki.ENOTFOUND)
 	w.mustPage(t, "Gone")
 
 	rev, err := w.Delete(ctx, "Gone", cur, "", caller("bob"))
@@ -239,7 +240,7 @@ func TestConcurrentSaves(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			name := fmt.Sprintf("Page %02d", i)
-			_, err := w.Save(ctx, storage.SaveRequest{Name: name, Content: []byte("text of " + name), Author: caller(fmt.Sprintf("user%d", i))})
+			_, err := w.Save(ctx, wiki.SaveRequest{Name: name, Content: []byte("text of " + name), Author: caller(fmt.Sprintf("user%d", i))})
 			errs <- err
 		})
 	}
@@ -276,8 +277,8 @@ func TestSaveRetriesLostRace(t *testing.T) {
 		once.Do(func() { // runs inside Save, just before its commit
 			head, err := w.Repo.Head(ctx)
 			if err == nil {
-				_, err = w.Repo.Commit(ctx, storage.CommitRequest{Parent: head, AuthorName: "Racer", AuthorEmail: "r@example.com",
-					Message: "race", Changes: []storage.FileChange{{Path: "Notes.md", Content: []byte(theirs)}}})
+				_, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{Parent: head, AuthorName: "Racer", AuthorEmail: "r@example.com",
+					Message: "race", Changes: []gitrepo.FileChange{{Path: "Notes.md", Content: []byte(theirs)}}})
 			}
 			if err != nil {
 				t.Error(err)
@@ -285,7 +286,7 @@ func TestSaveRetriesLostRace(t *testing.T) {
 		})
 		return time.Now()
 	}
-	res := w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte(notes + "line six\n"), BaseRevision: base})
+	res := w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte(notes + "line six\n"), BaseRevision: base})
 	if !res.Merged {
 		t.Errorf("result = %+v, want Merged", res)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -33,7 +32,7 @@ func TestViewRenderCache(t *testing.T) {
 	}
 
 	old := w.mustPage(t, "Notes").Revision
-	w.mustSave(t, storage.SaveRequest{Name: "Notes", Content: []byte("# Notes\n\n**bold**\n"), BaseRevision: old})
+	w.mustSave(t, wiki.SaveRequest{Name: "Notes", Content: []byte("# Notes\n\n**bold**\n"), BaseRevision: old})
 	if got := w.Renderer.n.Load(); got != 1 {
 		t.Errorf("renders for one save = %d, want 1", got)
 	}
@@ -79,7 +78,7 @@ func TestViewMissingLinks(t *testing.T) {
 		t.Errorf("Preview = %q, %v", p, err)
 	}
 
-	w.mustSave(t, storage.SaveRequest{Name: "Team/Meeting Notes", Content: []byte("# Agenda\n")})
+	w.mustSave(t, wiki.SaveRequest{Name: "Team/Meeting Notes", Content: []byte("# Agenda\n")})
 	v, err = w.View(ctx, "Home", "")
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +119,7 @@ func TestPageNames(t *testing.T) {
 	}
 	// Editing "Upper" writes back to Upper.MD rather than adding Upper.md.
 	p := w.mustPage(t, "Upper")
-	w.mustSave(t, storage.SaveRequest{Name: "Upper", Content: []byte("UPPER\n"), BaseRevision: p.Revision})
+	w.mustSave(t, wiki.SaveRequest{Name: "Upper", Content: []byte("UPPER\n"), BaseRevision: p.Revision})
 	if p := w.mustPage(t, "Upper"); p.File != "Upper.MD" || string(p.Content) != "UPPER\n" {
 		t.Errorf("Upper = %+v", p)
 	}
@@ -152,7 +151,7 @@ func TestPageDiff(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "a\nb\nc\n"})
 	r1 := w.mustPage(t, "Home").Revision
-	r2 := w.mustSave(t, storage.SaveRequest{Name: "Home", Content: []byte("a\nB\nc\n"), BaseRevision: r1}).Revision
+	r2 := w.mustSave(t, wiki.SaveRequest{Name: "Home", Content: []byte("a\nB\nc\n"), BaseRevision: r1}).Revision
 	d, err := w.PageDiff(ctx, "Home", r1, r2)
 	if err != nil {
 		t.Fatal(err)

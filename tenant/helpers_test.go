@@ -11,6 +11,7 @@ import (
 
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/tenant"
 )
 
@@ -54,7 +55,7 @@ func (o *opener) Open(ctx context.Context, slug string) (*storage.Wiki, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
-	db, err := storage.OpenDB(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki, storage.DBOptions{})
+	db, err := sqlitedb.Open(ctx, filepath.Join(dir, "wiki.db"), schema.Wiki, sqlitedb.Options{})
 	if err != nil {
 		return nil, err
 	}

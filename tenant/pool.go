@@ -66,7 +66,7 @@ type entry struct {
 
 // Stats are the pool's counters, for metrics.
 type Stats struct {
-	Open      int    // storage.Wikis open now (attached or waiting to close)
+	Open      int    // wikis open now (attached or waiting to close)
 	Held      int    // of those, held by at least one request
 	Hits      uint64 // acquires that found the wiki open or opening
 	Misses    uint64 // acquires that had to open it

@@ -13,6 +13,7 @@ import (
 
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -252,7 +253,7 @@ func TestPoolBrokenWikiDB(t *testing.T) {
 			}
 		},
 		"too new": func(t *testing.T, path string) {
-			db, err := storage.OpenDB(context.Background(), path, schema.Wiki, storage.DBOptions{})
+			db, err := sqlitedb.Open(context.Background(), path, schema.Wiki, sqlitedb.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

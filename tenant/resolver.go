@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -17,7 +17,7 @@ import (
 // It holds no lock while a handler runs: requests for different wikis run
 // fully in parallel.
 type Resolver struct {
-	Robot      *storage.Robot
+	Robot      *robot.Robot
 	Pool       *Pool
 	BaseDomain string       // host mode when set: wiki acme is acme.BaseDomain
 	Wiki       http.Handler // serves one wiki; paths relative to its root

@@ -11,15 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
 
 // mustRobot opens a real robot.db listing the given wikis.
-func mustRobot(tb testing.TB, slugs ...string) *storage.Robot {
+func mustRobot(tb testing.TB, slugs ...string) *robot.Robot {
 	tb.Helper()
-	rb, err := storage.OpenRobot(context.Background(), tb.TempDir())
+	rb, err := robot.OpenRobot(context.Background(), tb.TempDir())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func routePath(r *http.Request) (route, error) {
 	if dec, err := url.PathUnescape(rawSlug); !ok || err != nil || dec != slug {
 		return route{}, wiki.Errorf(wiki.EINVALID, "invalid wiki name in URL")
 	}
-	rt := route{slug: slug, path: "/" + rest, root: "/" + slug + "/"}
+	rt := route{slug: slug, path: "/" + rest, root: Root("", slug)}
 	if r.URL.RawPath != "" {
 		rt.rawPath = "/" + rawRest
 	}
@@ -72,4 +72,14 @@ func routeHost(r *http.Request, base string) (route, error) {
 		p = "/"
 	}
 	return route{slug: slug, path: p, rawPath: r.URL.RawPath, root: "/"}, nil
+}
+
+// Root is the URL path of a wiki's root, the one rule for it: "/acme/" in
+// path mode, "/" in host mode (baseDomain set), where the host names the
+// wiki.
+func Root(baseDomain, slug string) string {
+	if baseDomain != "" {
+		return "/"
+	}
+	return "/" + slug + "/"
 }

@@ -1,6 +1,3 @@
-// Package tenant decides which wiki a request is for and holds that wiki's
-// open resources: the resolver middleware, the bounded pool of open wikis
-// and, through storage.Wiki, each wiki's write lock.
 package tenant
 
 import (

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -28,8 +27,7 @@ func (s *Server) registerAPIRoutes(r *mux.Router) {
 		s.apiError(w, r, wiki.Errorf(wiki.ENOTFOUND, "No such API endpoint."))
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{
-			"error": map[string]string{"code": "method_not_allowed", "message": "Method not allowed."}})
+		s.apiError(w, r, wiki.Errorf(wiki.EMETHOD, "Method not allowed."))
 	})
 }
 
@@ -99,7 +97,7 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.apiError(w, r, err)
 		return
 	}
-	res, err := h.Store.Save(r.Context(), storage.SaveRequest{
+	res, err := h.Store.Save(r.Context(), wiki.SaveRequest{
 		Name: name, Content: []byte(*body.Content), BaseRevision: base, Message: body.Message,
 		Author: wiki.CallerFrom(r.Context()), Strict: true,
 	})
@@ -252,7 +250,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, h *tenant.Han
 		return
 	}
 	if hits == nil {
-		hits = []storage.SearchHit{}
+		hits = []wiki.SearchHit{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": hits})
 }

@@ -52,37 +52,6 @@ func denial(r *http.Request, c *wiki.Caller, role wiki.Role) error {
 	return wiki.Errorf(wiki.EFORBIDDEN, "Your role on this wiki (%s) does not allow this.", role)
 }
 
-// isMachine reports whether the request is for the API or git, whose clients
-// want JSON or plain-text errors and a 401 challenge instead of a page.
-func isMachine(r *http.Request) bool {
-	p := r.URL.Path
-	return strings.Contains(p, "/-/api/") || strings.HasPrefix(p, "/-/api/") || strings.Contains(p, "/.git/")
-}
-
-// fail answers an error in the form the client expects.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if isMachine(r) {
-		if strings.Contains(r.URL.Path, "/.git/") {
-			s.gitError(w, r, err)
-			return
-		}
-		s.apiError(w, r, err)
-		return
-	}
-	s.htmlError(w, r, err)
-}
-
-// gitError answers a git client in plain text, with the Basic challenge git
-// needs to prompt for (or look up) credentials.
-func (s *Server) gitError(w http.ResponseWriter, r *http.Request, err error) {
-	err = asDomain(err)
-	s.logError(r, err)
-	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
-		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)
-	}
-	http.Error(w, wiki.ErrorMessage(err), ErrorStatus(err))
-}
-
 // isPlatformAdmin reports whether c may create and delete wikis.
 func (s *Server) isPlatformAdmin(c *wiki.Caller) bool {
 	if c.PlatformAdmin {

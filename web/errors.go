@@ -5,7 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
+	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -21,6 +23,7 @@ var codes = map[string]int{
 	wiki.ETOOLARGE:           http.StatusRequestEntityTooLarge,
 	wiki.EUNAVAILABLE:        http.StatusServiceUnavailable,
 	wiki.EEXISTS:             http.StatusConflict,
+	wiki.EMETHOD:             http.StatusMethodNotAllowed,
 	wiki.EINTERNAL:           http.StatusInternalServerError,
 }
 
@@ -72,4 +75,60 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := enc.Encode(v); err != nil {
 		slog.Debug("write json", "err", err)
 	}
+}
+
+// htmlError answers a browser with an error page: the status from the
+// error's code and its user-safe message. Internal details go to the log.
+func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
+	err = asDomain(err)
+	s.logError(r, err)
+	status := ErrorStatus(err)
+	v := s.platformView(r, http.StatusText(status))
+	if h := tenant.From(r.Context()); h != nil {
+		// Show the wiki's header only to callers who may read it, so an
+		// error page never reveals that a private wiki exists.
+		role, rerr := s.Robot.Role(r.Context(), h.Info, wiki.CallerFrom(r.Context()))
+		if rerr == nil && role >= wiki.RoleViewer {
+			v = s.wikiView(r, h, role, http.StatusText(status))
+		}
+	}
+	v.Data = errorData{Status: status, Heading: http.StatusText(status), Message: wiki.ErrorMessage(err)}
+	s.render(w, r, status, "error.html", v)
+}
+
+// isMachine reports whether the request is for the API or git, whose clients
+// want JSON or plain-text errors and a 401 challenge instead of a page.
+func isMachine(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.Contains(p, "/-/api/") || strings.HasPrefix(p, "/-/api/") || strings.Contains(p, "/.git/")
+}
+
+// fail answers an error in the form the client expects.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isMachine(r) {
+		if strings.Contains(r.URL.Path, "/.git/") {
+			s.gitError(w, r, err)
+			return
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	s.htmlError(w, r, err)
+}
+
+// gitError answers a git client in plain text, with the Basic challenge git
+// needs to prompt for (or look up) credentials.
+func (s *Server) gitError(w http.ResponseWriter, r *http.Request, err error) {
+	err = asDomain(err)
+	s.logError(r, err)
+	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)
+	}
+	http.Error(w, wiki.ErrorMessage(err), ErrorStatus(err))
+}
+
+// plainError answers in plain text, for the few places that cannot render a
+// page or JSON (a panic, a broken error template, the health probe).
+func plainError(w http.ResponseWriter, err error) {
+	http.Error(w, wiki.ErrorMessage(err), ErrorStatus(err))
 }

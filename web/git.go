@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitproto"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -47,7 +47,7 @@ func (s *Server) handleGitInfoRefs(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/x-"+service+"-advertisement")
 		s.serveGit(w, r, func(out io.Writer) error {
-			return storage.AdvertiseRefs(r.Context(), h.Store.Repo, service, out)
+			return gitproto.AdvertiseRefs(r.Context(), h.Store.Repository(), service, out)
 		})
 	})(w, r)
 }
@@ -62,7 +62,7 @@ func (s *Server) handleUploadPack(w http.ResponseWriter, r *http.Request, h *ten
 	defer body.Close()
 	w.Header().Set("Content-Type", "application/x-"+serviceUpload+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {
-		return storage.UploadPack(r.Context(), h.Store.Repo, body, out, storage.UploadOptions{Packers: s.Packers})
+		return gitproto.UploadPack(r.Context(), h.Store.Repository(), body, out, gitproto.UploadOptions{Packers: s.Packers})
 	})
 }
 
@@ -74,11 +74,11 @@ func (s *Server) handleReceivePack(w http.ResponseWriter, r *http.Request, h *te
 		return
 	}
 	defer body.Close()
-	opt := storage.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: h.Store.Sync, Logger: s.Logger,
+	opt := gitproto.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: h.Store.Sync, Logger: s.Logger,
 		Repacker: s.Repacker}
 	w.Header().Set("Content-Type", "application/x-"+serviceReceive+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {
-		return storage.ReceivePack(r.Context(), h.Store.Repo, h.Store, body, out, opt)
+		return gitproto.ReceivePack(r.Context(), h.Store.Repository(), h.Store, body, out, opt)
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *Server) gitBody(w http.ResponseWriter, r *http.Request, service string,
 		return nil, false
 	}
 	if limit > 0 {
-		body = &limitedBody{r: body, left: limit, limit: limit}
+		body = gitproto.NewLimitReader(body, limit, "The request body")
 	}
 	br := bufio.NewReader(body)
 	head, err := br.Peek(5)
@@ -172,30 +172,4 @@ func (g *gitStream) Write(p []byte) (int, error) {
 		return n, ferr
 	}
 	return n, nil
-}
-
-// limitedBody fails a read that would go past limit bytes with ETOOLARGE,
-// so the services stop on an oversize (decompressed) body instead of
-// reading it all.
-type limitedBody struct {
-	r     io.Reader
-	left  int64
-	limit int64
-}
-
-func (l *limitedBody) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		// One more byte tells a body of exactly limit bytes from a longer one.
-		var one [1]byte
-		if n, err := l.r.Read(one[:]); n == 0 {
-			return 0, err
-		}
-		return 0, wiki.Errorf(wiki.ETOOLARGE, "The request body is larger than %d bytes.", l.limit)
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
 }

@@ -11,11 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/cmd/warren/app"
+	"github.com/warren-wiki/warren/storage/gitproto"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/web"
 	"github.com/warren-wiki/warren/wiki"
-	"github.com/warren-wiki/warren/wiki/markdown"
 )
 
 // TestServer is the whole warren stack on a loopback port with real
@@ -23,10 +25,11 @@ import (
 type TestServer struct {
 	URL     string
 	DataDir string
-	Robot   *storage.Robot
+	Robot   *robot.Robot
 	Server  *web.Server
 	Pool    *tenant.Pool
 	HTTP    *httptest.Server
+	Main    *app.Main
 }
 
 // ServerOption adjusts the server before it starts.
@@ -36,39 +39,29 @@ type ServerOption func(*web.Server)
 // the oauth2-proxy preset; callers identify themselves with As(login).
 func MustStartServer(tb testing.TB, opts ...ServerOption) *TestServer {
 	tb.Helper()
-	ctx := context.Background()
 	data := tb.TempDir()
-	robot, err := storage.OpenRobot(ctx, data)
-	if err != nil {
-		tb.Fatalf("open robot: %v", err)
-	}
-	renderer := markdown.New()
-	ts := &TestServer{DataDir: data, Robot: robot}
-	ts.Pool = &tenant.Pool{Max: 16, IdleTTL: time.Minute,
-		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
-			base := "/" + slug + "/"
-			if ts.Server.BaseDomain != "" {
-				base = "/"
-			}
-			return storage.OpenWiki(ctx, storage.WikiDir(data, slug), slug, renderer, base)
-		}}
 	proxy, err := web.ProxyPreset("oauth2-proxy")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	proxy.Trusted = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
-	ts.Server = &web.Server{Robot: robot, Pool: ts.Pool, Proxy: proxy, DataDir: data,
-		Admins: []string{"root"}, MaxBody: 1 << 20,
-		Git: storage.GitLimits{MaxBlob: 1 << 20, MaxPush: 8 << 20}}
-	for _, o := range opts {
-		o(ts.Server)
+	m := &app.Main{Config: app.Config{DataDir: data, Proxy: proxy, Admins: []string{"root"},
+		MaxOpen: 16, IdleTTL: time.Minute, MaxBody: 1 << 20,
+		Git: gitproto.Limits{MaxBlob: 1 << 20, MaxPush: 8 << 20}}}
+	if err := m.Open(context.Background()); err != nil {
+		tb.Fatalf("open warren: %v", err)
 	}
+	for _, o := range opts {
+		o(m.Server)
+	}
+	ts := &TestServer{DataDir: data, Robot: m.Robot, Server: m.Server, Pool: m.Pool, Main: m}
 	ts.HTTP = httptest.NewServer(ts.Server)
 	ts.URL = ts.HTTP.URL
 	tb.Cleanup(func() {
 		ts.HTTP.Close()
-		ts.Pool.Close()
-		robot.DB.Close()
+		if err := m.Close(); err != nil {
+			tb.Errorf("close warren: %v", err)
+		}
 	})
 	return ts
 }
@@ -77,12 +70,12 @@ func MustStartServer(tb testing.TB, opts ...ServerOption) *TestServer {
 // (name → Markdown) besides its home page.
 func (ts *TestServer) MustCreateWiki(tb testing.TB, slug, owner string, vis wiki.Visibility, pages map[string]string) {
 	tb.Helper()
-	files := []storage.FileChange{{Path: "Home.md", Content: []byte("# " + slug + "\n\nWelcome.\n")}}
+	files := []gitrepo.FileChange{{Path: "Home.md", Content: []byte("# " + slug + "\n\nWelcome.\n")}}
 	for name, content := range pages {
-		files = append(files, storage.FileChange{Path: wiki.PageFile(name), Content: []byte(content)})
+		files = append(files, gitrepo.FileChange{Path: wiki.PageFile(name), Content: []byte(content)})
 	}
 	w := wiki.Wiki{Slug: slug, Title: slug, Owner: owner, Visibility: vis}
-	if err := storage.CreateWiki(context.Background(), ts.Robot, ts.DataDir, w, files); err != nil {
+	if err := ts.Robot.CreateWiki(context.Background(), "test", w, files); err != nil {
 		tb.Fatalf("create wiki %s: %v", slug, err)
 	}
 }

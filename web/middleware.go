@@ -52,7 +52,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				s.Logger.Error("panic", "req", wiki.RequestIDFrom(r.Context()), "path", r.URL.Path,
 					"panic", v, "stack", string(debug.Stack()))
-				http.Error(w, "Internal error.", http.StatusInternalServerError)
+				plainError(w, wiki.Errorf(wiki.EINTERNAL, "Internal error."))
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -124,9 +124,8 @@ func (s *Server) createWiki(r *http.Request, c *wiki.Caller, f createForm, vis w
 	if !c.Anonymous() {
 		owner = c.Login
 	}
-	return storage.CreateWiki(r.Context(), s.Robot, s.DataDir,
-		wiki.Wiki{Slug: f.Slug, Title: title, Owner: owner, Visibility: vis},
-		[]storage.FileChange{{Path: wiki.PageFile(wiki.HomePage), Content: []byte(home)}})
+	return s.Robot.CreateWiki(r.Context(), actor(r), wiki.Wiki{Slug: f.Slug, Title: title, Owner: owner, Visibility: vis},
+		[]gitrepo.FileChange{{Path: wiki.PageFile(wiki.HomePage), Content: []byte(home)}})
 }
 
 // platformDenial is the error for a platform action the caller may not take.

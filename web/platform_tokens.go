@@ -6,15 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/wiki"
 )
 
 // tokensData is the caller's own tokens page.
 type tokensData struct {
-	Tokens  []storage.Token
+	Tokens  []wiki.Token
 	Secret  string // a just-created token's secret, shown this once
-	Created *storage.Token
+	Created *wiki.Token
 	Form    tokenForm
 	Roles   []string
 	Expiry  []expiryChoice
@@ -95,13 +94,13 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	}
 	role, expires, err := s.parseTokenForm(r, c, f)
 	var secret string
-	var t *storage.Token
+	var t *wiki.Token
 	if err == nil {
 		secret, t, err = s.Robot.CreateToken(r.Context(), c.Login, f.Name, f.Wiki, role, expires)
 	}
 	if wiki.ErrorCode(err) == wiki.EINVALID {
 		f.Error = wiki.ErrorMessage(err)
-		s.tokensPage(w, r, http.StatusBadRequest, tokensData{Form: f})
+		s.tokensPage(w, r, ErrorStatus(err), tokensData{Form: f})
 		return
 	} else if err != nil {
 		s.htmlError(w, r, err)

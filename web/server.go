@@ -1,7 +1,3 @@
-// Package web is warren's HTTP side: the router, identity from trusted proxy
-// headers or tokens, authorization, the HTML pages, the JSON API, git smart
-// HTTP, static assets and metrics. It holds no per-wiki state: every wiki
-// request finds its wiki through tenant.From(r.Context()).
 package web
 
 import (
@@ -11,7 +7,9 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitproto"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 	"golang.org/x/sync/semaphore"
@@ -21,7 +19,7 @@ import (
 // dependencies and settings, wired in cmd/warren; it keeps no other state
 // that outlives a request except parsed templates and metrics.
 type Server struct {
-	Robot      *storage.Robot
+	Robot      *robot.Robot
 	Pool       *tenant.Pool
 	Proxy      ProxyConfig
 	Admins     []string // platform admins: logins or group:NAME
@@ -29,9 +27,9 @@ type Server struct {
 	BaseDomain string   // host mode when set: wiki acme is acme.BaseDomain
 	DataDir    string   // DATA: robot.db and wikis/, for creating and deleting wikis
 	MaxBody    int64    // limit for request bodies other than git pushes
-	Git        storage.GitLimits
+	Git        gitproto.Limits
 	Packers    *semaphore.Weighted // bounds concurrent pack builds for fetches; nil: unbounded
-	Repacker   *storage.Repacker   // consolidates repositories after pushes; nil: never
+	Repacker   *gitrepo.Repacker   // consolidates repositories after pushes; nil: never
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
@@ -111,8 +109,8 @@ func (s *Server) platformRouter() http.Handler {
 
 // handleHealth answers 200 while robot.db answers.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	if err := s.Robot.DB.R.PingContext(r.Context()); err != nil {
-		http.Error(w, "robot.db unreachable", http.StatusServiceUnavailable)
+	if err := s.Robot.Ping(r.Context()); err != nil {
+		plainError(w, wiki.Errorf(wiki.EUNAVAILABLE, "robot.db unreachable"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 	"github.com/warren-wiki/warren/wiki/markdown"
 )
@@ -140,7 +139,7 @@ func (s *Server) staticHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			plainError(w, wiki.Errorf(wiki.EMETHOD, "Method not allowed."))
 			return
 		}
 		p := r.URL.Path
@@ -177,7 +176,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	defer s.ui.putBuf(buf)
 	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		if page == "error.html" {
-			http.Error(w, "Internal error.", http.StatusInternalServerError)
+			plainError(w, wiki.Errorf(wiki.EINTERNAL, "Internal error."))
 			return
 		}
 		s.htmlError(w, r, fmt.Errorf("web: executing %s: %w", page, err))
@@ -208,25 +207,6 @@ type errorData struct {
 	Status  int
 	Heading string
 	Message string
-}
-
-// htmlError answers a browser with an error page: the status from the
-// error's code and its user-safe message. Internal details go to the log.
-func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
-	err = asDomain(err)
-	s.logError(r, err)
-	status := ErrorStatus(err)
-	v := s.platformView(r, http.StatusText(status))
-	if h := tenant.From(r.Context()); h != nil {
-		// Show the wiki's header only to callers who may read it, so an
-		// error page never reveals that a private wiki exists.
-		role, rerr := s.Robot.Role(r.Context(), h.Info, wiki.CallerFrom(r.Context()))
-		if rerr == nil && role >= wiki.RoleViewer {
-			v = s.wikiView(r, h, role, http.StatusText(status))
-		}
-	}
-	v.Data = errorData{Status: status, Heading: http.StatusText(status), Message: wiki.ErrorMessage(err)}
-	s.render(w, r, status, "error.html", v)
 }
 
 // shortRev abbreviates a commit id the way git does in one-line logs.

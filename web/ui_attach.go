@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -61,16 +60,16 @@ func (s *Server) attachmentBodyLimit(r *http.Request) int64 {
 // attachmentsData is what the attachments page shows.
 type attachmentsData struct {
 	Name  string
-	Files []storage.Attachment
+	Files []wiki.Attachment
 }
 
 // LinkURL is the address to write in Markdown to show an attachment.
-func (d attachmentsData) LinkURL(v *view, a storage.Attachment) string {
+func (d attachmentsData) LinkURL(v *view, a wiki.Attachment) string {
 	return v.Root + "-/files/" + escapePage(d.Name) + "/" + url.PathEscape(a.Name)
 }
 
 // FileURL links to an attachment, versioned by its blob so it may be cached.
-func (d attachmentsData) FileURL(v *view, a storage.Attachment) string {
+func (d attachmentsData) FileURL(v *view, a wiki.Attachment) string {
 	return d.LinkURL(v, a) + "?v=" + a.Blob
 }
 
@@ -117,8 +116,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, h *tenant.
 // readUpload reads the upload form. The file name is taken from the raw
 // Content-Disposition (mime/multipart would strip any directory from it),
 // so that a name like "../x" is refused rather than silently shortened.
-func (s *Server) readUpload(r *http.Request) (storage.AttachmentRequest, error) {
-	var req storage.AttachmentRequest
+func (s *Server) readUpload(r *http.Request) (wiki.AttachmentRequest, error) {
+	var req wiki.AttachmentRequest
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return req, wiki.Errorf(wiki.EINVALID, "The upload must be a multipart form.")

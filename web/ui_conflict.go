@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -33,7 +32,7 @@ type diffRow struct {
 
 // conflictPage answers 409 with both versions. The caller's text is never
 // dropped: it is in the editable textarea (and kept as a draft by the service).
-func (s *Server) conflictPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role, c *storage.ConflictError, message string) {
+func (s *Server) conflictPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role, c *wiki.ConflictError, message string) {
 	d := conflictData{
 		Name:            c.Name,
 		Reason:          c.Reason,
@@ -46,7 +45,7 @@ func (s *Server) conflictPage(w http.ResponseWriter, r *http.Request, h *tenant.
 	v := s.wikiView(r, h, role, "Conflict: "+wiki.PageTitle(c.Name))
 	v.Crumbs = pageCrumbs(v, c.Name)
 	v.Data = d
-	s.render(w, r, http.StatusConflict, "conflict.html", v)
+	s.render(w, r, ErrorStatus(c), "conflict.html", v)
 }
 
 // lineDiff is a line-by-line diff of two texts, for texts that are not both
@@ -76,7 +75,7 @@ func lineDiff(a, b string) []diffRow {
 }
 
 // diffRows converts the service's diff of two revisions for display.
-func diffRows(lines []storage.DiffLine) []diffRow {
+func diffRows(lines []wiki.DiffLine) []diffRow {
 	rows := make([]diffRow, 0, len(lines))
 	for _, l := range lines {
 		row := diffRow{Class: "ctx", Sign: " ", Text: strings.TrimSuffix(l.Text, "\n")}

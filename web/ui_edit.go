@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -131,14 +130,14 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 	content := normalizeText(r.PostForm.Get("content"))
 	// An empty message gets the service's default ("Update <page>").
 	message := strings.TrimSpace(r.PostForm.Get("message"))
-	res, err := h.Store.Save(r.Context(), storage.SaveRequest{
+	res, err := h.Store.Save(r.Context(), wiki.SaveRequest{
 		Name:         name,
 		Content:      []byte(content),
 		BaseRevision: base,
 		Message:      message,
 		Author:       wiki.CallerFrom(r.Context()),
 	})
-	var conflict *storage.ConflictError
+	var conflict *wiki.ConflictError
 	if errors.As(err, &conflict) {
 		s.conflictPage(w, r, h, role, conflict, message)
 		return
@@ -217,7 +216,7 @@ func pageFormAt(r *http.Request) (name, base string, err error) {
 }
 
 func formError(err error) error {
-	if ErrorStatus(asDomain(err)) == http.StatusRequestEntityTooLarge {
+	if wiki.ErrorCode(asDomain(err)) == wiki.ETOOLARGE {
 		return err
 	}
 	return wiki.Errorf(wiki.EINVALID, "The form could not be read.")

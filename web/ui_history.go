@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -29,7 +28,7 @@ type historyEntry struct {
 // changesPage reads one screen of the change log of a page ("" = the wiki)
 // from ?before=, plus one more entry to know the previous revision of the
 // last one shown and whether there are older entries.
-func changesPage(r *http.Request, h *tenant.Handle, name string) ([]storage.ChangeEntry, int64, error) {
+func changesPage(r *http.Request, h *tenant.Handle, name string) ([]wiki.ChangeEntry, int64, error) {
 	var before int64
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
@@ -110,7 +109,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 
 // changesData is one screen of the wiki's change log.
 type changesData struct {
-	Entries []storage.ChangeEntry
+	Entries []wiki.ChangeEntry
 	Older   int64
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -102,7 +101,7 @@ const searchLimit = 50
 // searchData is a search and its hits.
 type searchData struct {
 	Query string
-	Hits  []storage.SearchHit
+	Hits  []wiki.SearchHit
 }
 
 // handleSearch queries the wiki's full-text index.

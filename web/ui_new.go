@@ -30,7 +30,7 @@ func (s *Server) handleNew(w http.ResponseWriter, r *http.Request, h *tenant.Han
 			switch {
 			case err == nil:
 				d.Exists = p.Name
-				status = http.StatusConflict
+				status = ErrorStatus(wiki.Errorf(wiki.EEXISTS, "page %q exists", p.Name))
 			case wiki.ErrorCode(err) == wiki.ENOTFOUND:
 				seeOther(w, r, h.Root+"-/edit/"+escapePage(d.Name))
 				return
@@ -40,7 +40,7 @@ func (s *Server) handleNew(w http.ResponseWriter, r *http.Request, h *tenant.Han
 			}
 		} else {
 			d.Error = wiki.ErrorMessage(err)
-			status = http.StatusBadRequest
+			status = ErrorStatus(err)
 		}
 	}
 	v := s.wikiView(r, h, role, "New page")

@@ -7,14 +7,13 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
 )
 
 // pageData is what the page view shows besides the rendered HTML.
 type pageData struct {
-	View      *storage.PageView
+	View      *wiki.PageView
 	Backlinks []wiki.PageInfo
 	Last      *wiki.Change   // the page's latest change, for the footer
 	OldRev    *wiki.Revision // set when viewing an old revision
@@ -80,7 +79,7 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 		return
 	}
 	if rev != "" {
-		info, err := h.Store.Repo.Revision(ctx, rev)
+		info, err := h.Store.Revision(ctx, rev)
 		if err != nil {
 			s.htmlError(w, r, err)
 			return

@@ -56,7 +56,7 @@ func (s *Server) handleGrant(w http.ResponseWriter, r *http.Request, h *tenant.H
 	}
 	if wiki.ErrorCode(err) == wiki.EINVALID {
 		d.Error = wiki.ErrorMessage(err)
-		s.settingsPage(w, r, h, role, http.StatusBadRequest, d)
+		s.settingsPage(w, r, h, role, ErrorStatus(err), d)
 		return
 	} else if err != nil {
 		s.htmlError(w, r, err)

@@ -1,7 +1,3 @@
-// Package wiki is warren's domain: wikis, pages, revisions, callers and roles,
-// and the error codes every other package speaks. It imports only the
-// standard library so that storage, tenant and web can all depend on it
-// without depending on each other.
 package wiki
 
 import (
@@ -21,9 +17,10 @@ const (
 	EFORBIDDEN          = "forbidden"           // the caller is known but lacks the role
 	EPRECONDITION       = "precondition_failed" // If-Match named a revision that is no longer current
 	EPRECONDITIONNEEDED = "precondition_required"
-	ETOOLARGE           = "too_large"   // a body, blob or push over its limit
-	EUNAVAILABLE        = "unavailable" // this wiki cannot be served now (corrupt or too-new wiki.db)
-	EEXISTS             = "exists"      // creating something that is already there
+	ETOOLARGE           = "too_large"          // a body, blob or push over its limit
+	EUNAVAILABLE        = "unavailable"        // this wiki cannot be served now (corrupt or too-new wiki.db)
+	EEXISTS             = "exists"             // creating something that is already there
+	EMETHOD             = "method_not_allowed" // the resource does not offer this operation
 )
 
 // Error is an application error: a code for machines and a message that is

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/robot"
 )
 
 // snapshot is everything a command can change in a data directory: every
@@ -17,7 +17,7 @@ import (
 // command wrote nothing, not merely that the CLI lists the same.
 func snapshot(t *testing.T, data string) string {
 	t.Helper()
-	r, err := storage.OpenRobot(context.Background(), data)
+	r, err := robot.OpenRobot(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,8 @@ import (
 	"path"
 
 	"github.com/spf13/cobra"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -28,16 +29,16 @@ func newDemoCmd() *cobra.Command {
 		Args:  exactArgs(0, "warren demo [--data DIR]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			robot, err := openRobot(ctx, data, true)
+			rb, err := openRobot(ctx, data, true)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			if _, err := robot.FindWiki(ctx, demoSlug); err == nil {
+			defer rb.Close()
+			if _, err := rb.FindWiki(ctx, demoSlug); err == nil {
 				fmt.Fprintf(cmd.OutOrStdout(), "wiki %s already exists\n", demoSlug)
 				return nil
 			}
-			if err := storage.SweepLeftovers(data); err != nil {
+			if err := robot.SweepLeftovers(data); err != nil {
 				return err
 			}
 			files, err := demoFiles()
@@ -45,7 +46,7 @@ func newDemoCmd() *cobra.Command {
 				return err
 			}
 			w := wiki.Wiki{Slug: demoSlug, Title: "Warren demo", Visibility: wiki.Public}
-			if err := storage.CreateWiki(ctx, robot, data, w, files); err != nil {
+			if err := rb.CreateWiki(ctx, cliActor, w, files); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "created wiki %s (%s) with %d pages\n", demoSlug, w.Visibility, len(files))
@@ -57,8 +58,8 @@ func newDemoCmd() *cobra.Command {
 }
 
 // demoFiles reads the embedded pages as the first commit's files.
-func demoFiles() ([]storage.FileChange, error) {
-	var files []storage.FileChange
+func demoFiles() ([]gitrepo.FileChange, error) {
+	var files []gitrepo.FileChange
 	err := fs.WalkDir(demoPages, "demo", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -74,7 +75,7 @@ func demoFiles() ([]storage.FileChange, error) {
 				return err
 			}
 		}
-		files = append(files, storage.FileChange{Path: rel, Content: content})
+		files = append(files, gitrepo.FileChange{Path: rel, Content: content})
 		return nil
 	})
 	return files, err

@@ -22,12 +22,12 @@ func newGrantCmd() *cobra.Command {
 			if err := wiki.ValidatePrincipal(principal); err != nil {
 				return err
 			}
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			if err := robot.SetGrant(cmd.Context(), cliActor, slug, principal, role); err != nil {
+			defer rb.Close()
+			if err := rb.SetGrant(cmd.Context(), cliActor, slug, principal, role); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s is now %s on %s\n", principal, role, slug)
@@ -49,12 +49,12 @@ func newRevokeCmd() *cobra.Command {
 			if err := wiki.ValidatePrincipal(principal); err != nil {
 				return err
 			}
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			if err := robot.RevokeGrant(cmd.Context(), cliActor, slug, principal); err != nil {
+			defer rb.Close()
+			if err := rb.RevokeGrant(cmd.Context(), cliActor, slug, principal); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked the grant of %s on %s\n", principal, slug)
@@ -73,12 +73,12 @@ func newGrantsCmd() *cobra.Command {
 		Short: "List who has which role on a wiki",
 		Args:  exactArgs(1, "warren grants [--json] SLUG"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			gs, err := robot.Grants(cmd.Context(), args[0])
+			defer rb.Close()
+			gs, err := rb.Grants(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,3 @@
-// Command warren hosts many git-backed Markdown wikis from one binary:
-// `warren serve` runs the server, the other subcommands manage wikis,
-// grants and tokens in the data directory, also while the server runs.
 package main
 
 import (
@@ -16,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -195,15 +192,15 @@ func dataFlag(cmd *cobra.Command, data *string) {
 // openRobot opens robot.db in an existing data directory. Only commands that
 // create wikis may create a data directory, so a mistyped --data is an error
 // instead of a new empty warren.
-func openRobot(ctx context.Context, data string, create bool) (*storage.Robot, error) {
+func openRobot(ctx context.Context, data string, create bool) (*robot.Robot, error) {
 	if !create {
-		if _, err := os.Stat(filepath.Join(data, storage.RobotFile)); errors.Is(err, os.ErrNotExist) {
-			return nil, wiki.Errorf(wiki.ENOTFOUND, "no warren data in %s (no %s); create a wiki first or pass --data", data, storage.RobotFile)
+		if _, err := os.Stat(filepath.Join(data, robot.RobotFile)); errors.Is(err, os.ErrNotExist) {
+			return nil, wiki.Errorf(wiki.ENOTFOUND, "no warren data in %s (no %s); create a wiki first or pass --data", data, robot.RobotFile)
 		} else if err != nil {
 			return nil, err
 		}
 	}
-	return storage.OpenRobot(ctx, data)
+	return robot.OpenRobot(ctx, data)
 }
 
 // cliActor is the audit trail's name for changes made on the command line.

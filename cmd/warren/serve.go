@@ -12,20 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
-	"github.com/warren-wiki/warren/storage"
-	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/cmd/warren/app"
+	"github.com/warren-wiki/warren/storage/gitproto"
 	"github.com/warren-wiki/warren/web"
 	"github.com/warren-wiki/warren/wiki"
-	"github.com/warren-wiki/warren/wiki/markdown"
-	"golang.org/x/sync/semaphore"
 )
 
 // serveConfig is everything `warren serve` can be told.
@@ -96,60 +90,17 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
 		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
 	}
-	robot, err := storage.OpenRobot(ctx, c.data)
-	if err != nil {
+	m := &app.Main{Config: app.Config{
+		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
+		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
+		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
+		Metrics: true, Logger: logger, Version: version,
+	}}
+	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	defer robot.DB.Close()
-	if err := storage.SweepLeftovers(c.data); err != nil {
-		logger.Warn("sweep leftovers", "err", err)
-	}
-	renderer := markdown.New()
-	var closing sync.WaitGroup
-	defer closing.Wait() // after pool.Close: the last background closes
-	pool := &tenant.Pool{Max: c.maxOpen, IdleTTL: c.idleTTL, Logger: logger,
-		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
-			base := "/" + slug + "/"
-			if c.baseDomain != "" {
-				base = "/"
-			}
-			return storage.OpenWiki(ctx, storage.WikiDir(c.data, slug), slug, renderer, base)
-		},
-		Closer: closeInBackground(&closing, logger),
-	}
-	defer pool.Close()
-	repacker := &storage.Repacker{Logger: logger}
-	defer repacker.Close()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv := &web.Server{
-		Robot: robot, Pool: pool, Proxy: proxy, Admins: c.admins, Dev: c.dev,
-		BaseDomain: c.baseDomain, DataDir: c.data, MaxBody: c.maxBody,
-		Git: storage.GitLimits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
-		// Pack builds are CPU-bound: more at once than cores only adds memory.
-		Packers: semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))), Repacker: repacker,
-		Logger: logger, Registry: reg, Version: version,
-	}
-	return listenAndServe(ctx, c, srv, logger, out)
-}
-
-// closeInBackground is the pool's Closer: a wiki leaving the pool (evicted
-// to make room, or idle) is closed on its own goroutine. Closing checkpoints
-// wiki.db's WAL into the database and fsyncs it, which took a few
-// milliseconds that the request whose open caused the eviction would
-// otherwise wait for. No request holds a wiki the pool closes, so its write
-// lock is never taken again while it closes; a new handle for the same slug
-// may open meanwhile, and SQLite's file locks keep the two apart. wg lets
-// shutdown wait for the last closes.
-func closeInBackground(wg *sync.WaitGroup, logger *slog.Logger) func(*storage.Wiki) error {
-	return func(w *storage.Wiki) error {
-		wg.Go(func() {
-			if err := w.Close(); err != nil {
-				logger.Error("close wiki", "wiki", w.Slug, "err", err)
-			}
-		})
-		return nil
-	}
+	defer m.Close()
+	return listenAndServe(ctx, c, m.Server, logger, out)
 }
 
 // listenAndServe runs the HTTP server (and the optional pprof listener).

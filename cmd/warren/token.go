@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -38,12 +37,12 @@ func newTokenCreateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			secret, t, err := robot.CreateToken(cmd.Context(), user, name, slug, capRole, until)
+			defer rb.Close()
+			secret, t, err := rb.CreateToken(cmd.Context(), user, name, slug, capRole, until)
 			if err != nil {
 				return err
 			}
@@ -95,7 +94,7 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 }
 
 // describeToken says what a token may do, for create's and list's output.
-func describeToken(t *storage.Token) string {
+func describeToken(t *wiki.Token) string {
 	scope := "every wiki"
 	if t.Wiki != nil {
 		scope = "wiki " + *t.Wiki
@@ -118,12 +117,12 @@ func newTokenListCmd() *cobra.Command {
 		Short: "List tokens (never their secrets)",
 		Args:  exactArgs(0, "warren token list [--user LOGIN] [--json]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			ts, err := robot.Tokens(cmd.Context(), user)
+			defer rb.Close()
+			ts, err := rb.Tokens(cmd.Context(), user)
 			if err != nil {
 				return err
 			}
@@ -160,12 +159,12 @@ func newTokenRevokeCmd() *cobra.Command {
 			if err != nil || id <= 0 {
 				return usageErr("invalid token id %q: use the number `warren token list` shows", args[0])
 			}
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			if err := robot.RevokeToken(cmd.Context(), "", id); err != nil {
+			defer rb.Close()
+			if err := rb.RevokeToken(cmd.Context(), "", id); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked token %d\n", id)

@@ -11,7 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -40,16 +41,16 @@ func newWikiCreateCmd() *cobra.Command {
 }
 
 // createWikis checks every slug before creating any, so a bad one in a long
-// list leaves nothing half-done. One wiki is created with CreateWiki; more
-// go through CreateWikis, which makes them durable together and lists them
-// in one transaction, so registering thousands takes seconds, not minutes.
+// list leaves nothing half-done. CreateWikis makes them durable together
+// and lists them in one transaction, so registering thousands takes
+// seconds, not minutes.
 func createWikis(ctx context.Context, out io.Writer, data string, proto wiki.Wiki, slugs []string) error {
 	ws := make([]wiki.Wiki, 0, len(slugs))
 	seen := make(map[string]bool, len(slugs))
 	for _, slug := range slugs {
 		w := proto
 		w.Slug = slug
-		w, err := storage.PrepareWiki(w)
+		w, err := robot.PrepareWiki(w)
 		if err != nil {
 			return err
 		}
@@ -59,23 +60,18 @@ func createWikis(ctx context.Context, out io.Writer, data string, proto wiki.Wik
 		seen[slug] = true
 		ws = append(ws, w)
 	}
-	robot, err := openRobot(ctx, data, true)
+	rb, err := openRobot(ctx, data, true)
 	if err != nil {
 		return err
 	}
-	defer robot.Close()
-	if err := storage.SweepLeftovers(data); err != nil {
+	defer rb.Close()
+	if err := robot.SweepLeftovers(data); err != nil {
 		return err
 	}
-	if err := refuseExisting(ctx, robot, seen); err != nil {
+	if err := refuseExisting(ctx, rb, seen); err != nil {
 		return err
 	}
-	if len(ws) == 1 {
-		err = storage.CreateWiki(ctx, robot, data, ws[0], homePage(ws[0]))
-	} else {
-		err = storage.CreateWikis(ctx, robot, data, ws, homePage)
-	}
-	if err != nil {
+	if err := rb.CreateWikis(ctx, cliActor, ws, homePage); err != nil {
 		return err
 	}
 	for _, w := range ws {
@@ -85,8 +81,8 @@ func createWikis(ctx context.Context, out io.Writer, data string, proto wiki.Wik
 }
 
 // refuseExisting fails with EEXISTS if any of the slugs is already a wiki.
-func refuseExisting(ctx context.Context, robot *storage.Robot, slugs map[string]bool) error {
-	existing, err := robot.ListWikis(ctx)
+func refuseExisting(ctx context.Context, rb *robot.Robot, slugs map[string]bool) error {
+	existing, err := rb.ListWikis(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,7 +96,7 @@ func refuseExisting(ctx context.Context, robot *storage.Robot, slugs map[string]
 
 // homePage is the first commit of a new wiki: a short welcome that shows
 // how pages link to each other.
-func homePage(w wiki.Wiki) []storage.FileChange {
+func homePage(w wiki.Wiki) []gitrepo.FileChange {
 	text := fmt.Sprintf(`# %s
 
 Welcome to your new wiki. This is its home page: edit it to say what the
@@ -111,7 +107,7 @@ wiki is for.
 - Every page is a Markdown file in this wiki's git repository: clone it, edit
   offline and push.
 `, w.Title)
-	return []storage.FileChange{{Path: wiki.PageFile(wiki.HomePage), Content: []byte(text)}}
+	return []gitrepo.FileChange{{Path: wiki.PageFile(wiki.HomePage), Content: []byte(text)}}
 }
 
 func newWikiListCmd() *cobra.Command {
@@ -122,12 +118,12 @@ func newWikiListCmd() *cobra.Command {
 		Short: "List every wiki",
 		Args:  exactArgs(0, "warren wiki list [--json]"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			robot, err := openRobot(cmd.Context(), data, false)
+			rb, err := openRobot(cmd.Context(), data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			ws, err := robot.ListWikis(cmd.Context())
+			defer rb.Close()
+			ws, err := rb.ListWikis(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -153,12 +149,12 @@ func newWikiDeleteCmd() *cobra.Command {
 		Args:  exactArgs(1, "warren wiki delete [--yes] SLUG"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, slug := cmd.Context(), args[0]
-			robot, err := openRobot(ctx, data, false)
+			rb, err := openRobot(ctx, data, false)
 			if err != nil {
 				return err
 			}
-			defer robot.Close()
-			if _, err := robot.FindWiki(ctx, slug); err != nil {
+			defer rb.Close()
+			if _, err := rb.FindWiki(ctx, slug); err != nil {
 				return err
 			}
 			if !yes {
@@ -166,7 +162,7 @@ func newWikiDeleteCmd() *cobra.Command {
 					return err
 				}
 			}
-			if err := storage.DeleteWiki(ctx, robot, data, slug); err != nil {
+			if err := rb.DeleteWiki(ctx, cliActor, slug); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "deleted wiki %s\n", slug)

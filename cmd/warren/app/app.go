@@ -1,0 +1,143 @@
+// Package app wires warren's parts into one running server: robot.db, the
+// pool of open wikis, the repacker and the HTTP handler. `warren serve` runs
+// a Main, and the end-to-end tests start the same Main, so what is tested
+// is what ships. It may import every package of the project; nothing
+// imports it but cmd/warren and tests.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/warren-wiki/warren/storage"
+	"github.com/warren-wiki/warren/storage/gitproto"
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/robot"
+	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/web"
+	"github.com/warren-wiki/warren/wiki/markdown"
+	"golang.org/x/sync/semaphore"
+)
+
+// Config is everything a server is built from; `warren serve` fills it from
+// flags, tests from their defaults.
+type Config struct {
+	DataDir    string
+	BaseDomain string // host mode when set
+	Proxy      web.ProxyConfig
+	Admins     []string
+	Dev        bool
+	MaxOpen    int           // open wikis kept
+	IdleTTL    time.Duration // close a wiki unused this long
+	MaxBody    int64
+	Git        gitproto.Limits
+	Metrics    bool // serve /-/metrics from a registry of its own
+	Logger     *slog.Logger
+	Version    string
+}
+
+// Main is one warren server: Open builds it, Server serves it, Close shuts
+// it down in order (repacker, wikis, background closes, robot.db).
+type Main struct {
+	Config   Config
+	Robot    *robot.Robot
+	Pool     *tenant.Pool
+	Repacker *gitrepo.Repacker
+	Server   *web.Server
+
+	closing sync.WaitGroup // background closes of evicted wikis
+}
+
+// Open opens robot.db, sweeps leftovers of interrupted wiki creations and
+// builds the pool and the HTTP handler. On error nothing stays open.
+func (m *Main) Open(ctx context.Context) error {
+	c := &m.Config
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	rb, err := robot.OpenRobot(ctx, c.DataDir)
+	if err != nil {
+		return err
+	}
+	m.Robot = rb
+	if err := robot.SweepLeftovers(c.DataDir); err != nil {
+		c.Logger.Warn("sweep leftovers", "err", err)
+	}
+	m.Repacker = &gitrepo.Repacker{Logger: c.Logger}
+	m.Pool = m.newPool()
+	m.Server = m.newServer()
+	return nil
+}
+
+// newPool builds the pool that opens each wiki at most once.
+func (m *Main) newPool() *tenant.Pool {
+	renderer := markdown.New()
+	return &tenant.Pool{Max: max(m.Config.MaxOpen, 1), IdleTTL: m.Config.IdleTTL, Logger: m.Config.Logger,
+		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
+			base := tenant.Root(m.Server.BaseDomain, slug)
+			return storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base)
+		},
+		Closer: m.closeInBackground,
+	}
+}
+
+// newServer builds the HTTP handler from the configuration.
+func (m *Main) newServer() *web.Server {
+	c := m.Config
+	s := &web.Server{
+		Robot: m.Robot, Pool: m.Pool, Proxy: c.Proxy, Admins: c.Admins, Dev: c.Dev,
+		BaseDomain: c.BaseDomain, DataDir: c.DataDir, MaxBody: c.MaxBody, Git: c.Git,
+		// Pack builds are CPU-bound: more at once than cores only adds memory.
+		Packers:  semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))),
+		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version,
+	}
+	if c.Metrics {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		s.Registry = reg
+	}
+	return s
+}
+
+// closeInBackground is the pool's Closer: a wiki leaving the pool (evicted
+// to make room, or idle) is closed on its own goroutine. Closing checkpoints
+// wiki.db's WAL into the database and fsyncs it, which took a few
+// milliseconds that the request whose open caused the eviction would
+// otherwise wait for. No request holds a wiki the pool closes, so its write
+// lock is never taken again while it closes; a new handle for the same slug
+// may open meanwhile, and SQLite's file locks keep the two apart.
+func (m *Main) closeInBackground(w *storage.Wiki) error {
+	m.closing.Go(func() {
+		if err := w.Close(); err != nil {
+			m.Config.Logger.Error("close wiki", "wiki", w.Slug, "err", err)
+		}
+	})
+	return nil
+}
+
+// Close stops the repacker, closes every open wiki, waits for background
+// closes and closes robot.db. Requests must have finished.
+func (m *Main) Close() error {
+	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	if m.Repacker != nil {
+		keep(m.Repacker.Close())
+	}
+	if m.Pool != nil {
+		keep(m.Pool.Close())
+	}
+	m.closing.Wait()
+	if m.Robot != nil {
+		keep(m.Robot.Close())
+	}
+	return first
+}

@@ -1,0 +1,11 @@
+// Package storage is the per-wiki service: a Wiki is one wiki's bare
+// repository plus its wiki.db and the indexes kept there — save (with
+// three-way merge and conflicts kept as drafts), read, history, rename,
+// attachments, drafts, search, backlinks, the render cache and the memo of
+// warm page views. The indexes catch up from a watermark after any ref
+// update, so a crash or an out-of-band push heals on the next open.
+//
+// It knows nothing of HTTP or of which wiki a request is for. Of the
+// project it imports gitrepo, sqlitedb, textdiff, internal/durable, schema
+// and wiki; no subpackage imports it.
+package storage

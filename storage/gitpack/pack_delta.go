@@ -1,0 +1,205 @@
+package gitpack
+
+import (
+	"container/list"
+	"errors"
+)
+
+// maxDeltaChain stops a corrupt pack whose REF_DELTA bases form a cycle.
+const maxDeltaChain = 10000
+
+// deltaLink is one delta waiting for its base to be resolved.
+type deltaLink struct {
+	p     *PackFile
+	off   int64
+	start int64 // zlib data
+	end   int64
+	size  int64
+}
+
+// readPacked returns the full content of the entry at off, resolving its
+// delta chain. Resolved objects are cached, so walking many versions of a
+// tree that delta against each other inflates each version once.
+func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
+	var chain []deltaLink
+	var typ int
+	var data []byte
+	for {
+		if t, d, ok := s.cache.get(p, off); ok {
+			typ, data = t, d
+			break
+		}
+		h, err := s.readEntryHeader(p, off)
+		if err != nil {
+			return 0, nil, err
+		}
+		pos, ok := p.posAtOffset(off)
+		if !ok {
+			return 0, nil, packCorrupt(p.Path, errors.New("offset is not an entry"))
+		}
+		link := deltaLink{p: p, off: off, start: off + int64(h.hdrLen), end: p.entryEnd(pos), size: h.size}
+		if h.typ <= ObjTag {
+			data, err = s.inflateEntry(p, link.start, link.end, h.size, nil)
+			if err != nil {
+				return 0, nil, err
+			}
+			typ = h.typ
+			s.cache.put(p, off, typ, data)
+			break
+		}
+		if len(chain) >= maxDeltaChain {
+			return 0, nil, packCorrupt(p.Path, errors.New("delta chain too long"))
+		}
+		chain = append(chain, link)
+		if h.typ == objOfsDelta {
+			off = h.baseOff
+			continue
+		}
+		bp, bpos, ok := s.locate(h.baseHash)
+		if !ok {
+			// A base outside every pack can only be loose.
+			typ, data, err = s.readLoose(h.baseHash)
+			if err != nil {
+				return 0, nil, packCorrupt(p.Path, errors.New("delta base "+h.baseHash.String()+" missing"))
+			}
+			break
+		}
+		p, off = bp, bp.offsetAt(bpos)
+	}
+	var scratch []byte
+	for i := len(chain) - 1; i >= 0; i-- {
+		l := chain[i]
+		delta, err := s.inflateEntry(l.p, l.start, l.end, l.size, scratch)
+		if err != nil {
+			return 0, nil, err
+		}
+		scratch = delta
+		data, err = applyPackDelta(data, delta)
+		if err != nil {
+			return 0, nil, packCorrupt(l.p.Path, err)
+		}
+		s.cache.put(l.p, l.off, typ, data)
+	}
+	return typ, data, nil
+}
+
+var errBadDelta = errors.New("invalid delta")
+
+// applyPackDelta builds the target of a git delta (a source size, a target size,
+// then copy-from-base and insert instructions) into a new slice.
+func applyPackDelta(base, delta []byte) ([]byte, error) {
+	srcSize, delta, ok := deltaVarint(delta)
+	if !ok || srcSize != uint64(len(base)) {
+		return nil, errBadDelta
+	}
+	dstSize, delta, ok := deltaVarint(delta)
+	if !ok || dstSize > maxObjectSize {
+		return nil, errBadDelta
+	}
+	out := make([]byte, 0, dstSize)
+	for len(delta) > 0 {
+		cmd := delta[0]
+		delta = delta[1:]
+		if cmd&0x80 == 0 {
+			n := int(cmd)
+			if n == 0 || n > len(delta) {
+				return nil, errBadDelta
+			}
+			out = append(out, delta[:n]...)
+			delta = delta[n:]
+			continue
+		}
+		var off, size uint64
+		for i := range 4 {
+			if cmd&(1<<i) != 0 {
+				if len(delta) == 0 {
+					return nil, errBadDelta
+				}
+				off |= uint64(delta[0]) << (8 * i)
+				delta = delta[1:]
+			}
+		}
+		for i := range 3 {
+			if cmd&(0x10<<i) != 0 {
+				if len(delta) == 0 {
+					return nil, errBadDelta
+				}
+				size |= uint64(delta[0]) << (8 * i)
+				delta = delta[1:]
+			}
+		}
+		if size == 0 {
+			size = 0x10000
+		}
+		if off+size > uint64(len(base)) {
+			return nil, errBadDelta
+		}
+		out = append(out, base[off:off+size]...)
+	}
+	if uint64(len(out)) != dstSize {
+		return nil, errBadDelta
+	}
+	return out, nil
+}
+
+func deltaVarint(b []byte) (uint64, []byte, bool) {
+	var v uint64
+	for i, shift := 0, 0; i < len(b) && shift < 64; i, shift = i+1, shift+7 {
+		v |= uint64(b[i]&0x7f) << shift
+		if b[i]&0x80 == 0 {
+			return v, b[i+1:], true
+		}
+	}
+	return 0, nil, false
+}
+
+// deltaBaseCache keeps recently resolved objects, bounded by their total size.
+type deltaBaseCache struct {
+	max, used int
+	lru       *list.List
+	items     map[deltaCacheKey]*list.Element
+}
+
+type deltaCacheKey struct {
+	p   *PackFile
+	off int64
+}
+
+type deltaCacheItem struct {
+	key  deltaCacheKey
+	typ  int
+	data []byte
+}
+
+func newDeltaBaseCache(max int) *deltaBaseCache {
+	return &deltaBaseCache{max: max, lru: list.New(), items: map[deltaCacheKey]*list.Element{}}
+}
+
+func (c *deltaBaseCache) get(p *PackFile, off int64) (int, []byte, bool) {
+	e, ok := c.items[deltaCacheKey{p, off}]
+	if !ok {
+		return 0, nil, false
+	}
+	c.lru.MoveToFront(e)
+	it := e.Value.(*deltaCacheItem)
+	return it.typ, it.data, true
+}
+
+func (c *deltaBaseCache) put(p *PackFile, off int64, typ int, data []byte) {
+	if len(data) > c.max/4 {
+		return
+	}
+	k := deltaCacheKey{p, off}
+	if _, ok := c.items[k]; ok {
+		return
+	}
+	c.items[k] = c.lru.PushFront(&deltaCacheItem{key: k, typ: typ, data: data})
+	c.used += len(data)
+	for c.used > c.max {
+		e := c.lru.Back()
+		it := e.Value.(*deltaCacheItem)
+		c.lru.Remove(e)
+		delete(c.items, it.key)
+		c.used -= len(it.data)
+	}
+}

@@ -1,0 +1,356 @@
+package gitproto
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/warren-wiki/warren/storage/gitpack"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// A push is checked before any ref moves. Every commit that a new tip makes
+// reachable and that no existing ref already reaches is parsed, and its
+// tree is compared with its first parent's: each entry that is new or
+// changed must be a regular file or directory, with a path the page-name
+// rules accept and a blob under the size limit. Entries equal to the
+// parent's were checked when the parent was, so an edit costs the size of
+// the edit, not of the wiki. Commits already in the repository but not
+// reachable from a ref (left by a push that was partly refused) are checked
+// like new ones.
+
+// pushValidator checks the tips of one push. Its results for one tip are
+// kept for the next only when that tip passed.
+type pushValidator struct {
+	objs      *gitpack.PushObjects
+	maxBlob   int64
+	refIDs    []plumbing.Hash        // what existing refs point at
+	tips      map[plumbing.Hash]bool // the same, as a set
+	reachable map[plumbing.Hash]bool // commits existing refs reach; nil until needed
+	heads     map[plumbing.Hash]gitpack.FsckCommitHead
+	parsed    map[plumbing.Hash]*parsedTree // recently parsed trees
+	commits   map[plumbing.Hash]bool        // commits checked by tips that passed
+	trees     map[string]bool               // (path, tree) checked by tips that passed
+}
+
+func newPushValidator(objs *gitpack.PushObjects, refs map[string]string, maxBlob int64) *pushValidator {
+	v := &pushValidator{
+		objs: objs, maxBlob: maxBlob, tips: map[plumbing.Hash]bool{},
+		heads: map[plumbing.Hash]gitpack.FsckCommitHead{}, parsed: map[plumbing.Hash]*parsedTree{}, commits: map[plumbing.Hash]bool{}, trees: map[string]bool{},
+	}
+	for name, id := range refs {
+		if name != "HEAD" && gitpack.IsHexID(id) {
+			h := plumbing.NewHash(id)
+			v.refIDs = append(v.refIDs, h)
+			v.tips[h] = true
+		}
+	}
+	return v
+}
+
+// checkTip says why ref name may not point at id; nil if it may.
+func (v *pushValidator) checkTip(name string, id plumbing.Hash) error {
+	typ, _, _, err := v.objs.Info(id)
+	if err != nil {
+		return v.objectError(id, err)
+	}
+	if strings.HasPrefix(name, "refs/tags/") {
+		if id, typ, err = v.peelTag(id, typ); err != nil {
+			return err
+		}
+	}
+	if typ != plumbing.CommitObject {
+		return fmt.Errorf("%s must point to a commit, not a %s", name, typ)
+	}
+	return v.checkHistory(id)
+}
+
+// peelTag follows annotated tags (checking each) to what they name.
+func (v *pushValidator) peelTag(id plumbing.Hash, typ plumbing.ObjectType) (plumbing.Hash, plumbing.ObjectType, error) {
+	for depth := 0; typ == plumbing.TagObject; depth++ {
+		if depth > 10 {
+			return id, typ, errors.New("tags nested too deeply")
+		}
+		data, err := v.objs.Read(id, plumbing.TagObject)
+		if err != nil {
+			return id, typ, v.objectError(id, err)
+		}
+		t, err := gitpack.FsckTag(data)
+		if err != nil {
+			return id, typ, fmt.Errorf("tag %s: %v", id, err)
+		}
+		if typ, _, _, err = v.objs.Info(t.Target); err != nil {
+			return id, typ, v.objectError(t.Target, err)
+		}
+		if typ != t.Typ {
+			return id, typ, fmt.Errorf("tag %s says it names a %s, but %s is a %s", id, t.Typ, t.Target, typ)
+		}
+		id = t.Target
+	}
+	return id, typ, nil
+}
+
+// checkHistory checks every commit tip makes newly reachable.
+func (v *pushValidator) checkHistory(tip plumbing.Hash) error {
+	commits := map[plumbing.Hash]bool{}
+	trees := map[string]bool{}
+	stack := []plumbing.Hash{tip}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if commits[c] || v.commits[c] || v.tips[c] {
+			continue
+		}
+		_, _, pushed, err := v.objs.Info(c)
+		if err != nil {
+			return v.objectError(c, err)
+		}
+		if !pushed {
+			reachable, err := v.isReachable(c)
+			if err != nil {
+				return err
+			}
+			if reachable {
+				continue
+			}
+		}
+		commits[c] = true
+		head, err := v.commit(c)
+		if err != nil {
+			return err
+		}
+		var parentTree plumbing.Hash
+		if len(head.Parents) > 0 {
+			p, err := v.commit(head.Parents[0])
+			if err != nil {
+				return err
+			}
+			parentTree = p.Tree
+		}
+		if err := v.checkTree(trees, head.Tree, parentTree, ""); err != nil {
+			return err
+		}
+		stack = append(stack, head.Parents...)
+	}
+	for c := range commits {
+		v.commits[c] = true
+	}
+	for t := range trees {
+		v.trees[t] = true
+	}
+	return nil
+}
+
+// commit reads a commit once per push.
+func (v *pushValidator) commit(id plumbing.Hash) (gitpack.FsckCommitHead, error) {
+	if h, ok := v.heads[id]; ok {
+		return h, nil
+	}
+	h, err := v.objs.Commit(id)
+	if err != nil {
+		return h, v.objectError(id, err)
+	}
+	v.heads[id] = h
+	return h, nil
+}
+
+// checkTree checks the entries of tree id (at path prefix) that differ from
+// tree old. checked holds the (path, tree) pairs of this tip already done.
+func (v *pushValidator) checkTree(checked map[string]bool, id, old plumbing.Hash, prefix string) error {
+	if id == old {
+		return nil
+	}
+	key := prefix + "\x00" + string(id[:])
+	if checked[key] || v.trees[key] {
+		return nil
+	}
+	tree, err := v.tree(id)
+	if err != nil {
+		var fault *gitpack.ObjectFault
+		if errors.As(err, &fault) {
+			return fmt.Errorf("%s: %s", treePath(prefix), fault.Msg)
+		}
+		return v.objectError(id, err)
+	}
+	before := &parsedTree{}
+	if !old.IsZero() {
+		if t, err := v.tree(old); err == nil {
+			before = t // an old tree that cannot be read counts as empty
+		}
+	}
+	for _, e := range tree.entries {
+		oe, had := before.entry(e.Name)
+		if had && oe == e {
+			continue
+		}
+		var sub plumbing.Hash
+		if had && oe.Mode == filemode.Dir {
+			sub = oe.ID
+		}
+		if err := v.checkEntry(checked, e, sub, prefix+e.Name); err != nil {
+			return err
+		}
+	}
+	checked[key] = true
+	return nil
+}
+
+// parsedTree is a tree's entries with a lookup by name.
+type parsedTree struct {
+	entries []gitpack.FsckEntry
+	byName  map[string]int
+}
+
+func (t *parsedTree) entry(name string) (gitpack.FsckEntry, bool) {
+	if t.byName == nil {
+		t.byName = make(map[string]int, len(t.entries))
+		for i, e := range t.entries {
+			t.byName[e.Name] = i
+		}
+	}
+	i, ok := t.byName[name]
+	if !ok {
+		return gitpack.FsckEntry{}, false
+	}
+	return t.entries[i], true
+}
+
+// maxParsedTrees bounds the trees kept parsed: consecutive commits share
+// most trees, so a small cache avoids parsing each twice.
+const maxParsedTrees = 256
+
+// tree reads and parses a tree, keeping recent ones.
+func (v *pushValidator) tree(id plumbing.Hash) (*parsedTree, error) {
+	if t, ok := v.parsed[id]; ok {
+		return t, nil
+	}
+	data, err := v.objs.Read(id, plumbing.TreeObject)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := gitpack.FsckTree(data)
+	if err != nil {
+		return nil, &gitpack.ObjectFault{Msg: err.Error()}
+	}
+	if len(v.parsed) >= maxParsedTrees {
+		clear(v.parsed)
+	}
+	t := &parsedTree{entries: entries}
+	v.parsed[id] = t
+	return t, nil
+}
+
+// checkEntry checks one new or changed tree entry at path p.
+func (v *pushValidator) checkEntry(checked map[string]bool, e gitpack.FsckEntry, old plumbing.Hash, p string) error {
+	if err := wiki.ValidateFilePath(p); err != nil {
+		return fmt.Errorf("path not allowed: %q: %s", p, wiki.ErrorMessage(err))
+	}
+	switch e.Mode {
+	case filemode.Dir:
+		return v.checkTree(checked, e.ID, old, p+"/")
+	case filemode.Symlink:
+		return fmt.Errorf("symlink not allowed: %s", p)
+	case filemode.Submodule:
+		return fmt.Errorf("submodule not allowed: %s", p)
+	case filemode.Regular, filemode.Executable, filemode.Deprecated:
+	default:
+		return fmt.Errorf("file mode %o not allowed: %s", uint32(e.Mode), p)
+	}
+	typ, size, _, err := v.objs.Info(e.ID)
+	if err != nil {
+		return v.objectError(e.ID, err)
+	}
+	if typ != plumbing.BlobObject {
+		return fmt.Errorf("%s is a %s, not a file", p, typ)
+	}
+	if size > v.maxBlob {
+		return fmt.Errorf("file too large: %s is %s, over the limit of %s", p, gitpack.ByteSize(size), gitpack.ByteSize(v.maxBlob))
+	}
+	return nil
+}
+
+// isReachable says whether an existing ref reaches commit c. The set is
+// computed once per push, and only for pushes that need it (a new branch
+// or tag at an old commit).
+func (v *pushValidator) isReachable(c plumbing.Hash) (bool, error) {
+	if v.reachable == nil {
+		v.reachable = map[plumbing.Hash]bool{}
+		stack := []plumbing.Hash{}
+		for _, id := range v.refIDs {
+			typ, _, _, err := v.objs.Info(id)
+			if err == nil {
+				id, typ, err = v.peelTag(id, typ)
+			}
+			if err == nil && typ == plumbing.CommitObject {
+				stack = append(stack, id)
+			}
+		}
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if v.reachable[id] {
+				continue
+			}
+			v.reachable[id] = true
+			head, err := v.commit(id)
+			if err != nil {
+				return false, err
+			}
+			stack = append(stack, head.Parents...)
+		}
+	}
+	return v.reachable[c], nil
+}
+
+// isAncestor says whether commit anc is reachable from commit desc, for the
+// fast-forward check.
+func (v *pushValidator) isAncestor(anc, desc plumbing.Hash) (bool, error) {
+	seen := map[plumbing.Hash]bool{}
+	stack := []plumbing.Hash{desc}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id == anc {
+			return true, nil
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		head, err := v.commit(id)
+		if err != nil {
+			return false, err
+		}
+		stack = append(stack, head.Parents...)
+	}
+	return false, nil
+}
+
+// objectError words a failed object read for the pusher.
+func (v *pushValidator) objectError(id plumbing.Hash, err error) error {
+	if errors.Is(err, gitpack.ErrMissing) {
+		return fmt.Errorf("missing object %s (the push does not bring it and the wiki does not have it)", id)
+	}
+	var fault *gitpack.ObjectFault
+	if errors.As(err, &fault) {
+		return fmt.Errorf("object %s %s", id, fault.Msg)
+	}
+	return &internalError{err}
+}
+
+// internalError marks a failure of the server, not of the push; it aborts
+// the push instead of being reported as a reason.
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
+func treePath(prefix string) string {
+	if prefix == "" {
+		return "the root tree"
+	}
+	return strings.TrimSuffix(prefix, "/")
+}

@@ -1,0 +1,8 @@
+// Package gitrepo is a bare git repository as warren uses it, through
+// go-git: open and init, refs with compare-and-swap, durable commits built
+// from file changes, reads of files and trees, log, diff and per-path
+// history, and repacking (with the background Repacker).
+//
+// Of the project it imports gitpack (its own pack reading and writing),
+// internal/durable and wiki — never gitproto.
+package gitrepo

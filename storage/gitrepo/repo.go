@@ -1,0 +1,395 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/warren-wiki/warren/storage/internal/durable"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// MainBranch is every wiki's one branch that the web edits and indexes.
+const MainBranch = "refs/heads/main"
+
+// TreeFile is one file of a tree.
+type TreeFile struct {
+	Path string
+	Blob string
+	Mode uint32 // git file mode (0100644, 0100755, 0120000 symlink, 0160000 submodule)
+	Size int64
+}
+
+// TreeChange is one path that differs between two trees.
+type TreeChange struct {
+	Path   string
+	Action string // "added", "modified", "deleted"
+	Blob   string // blob id after the change ("" for deleted)
+}
+
+// CommitInfo is one commit with the paths it changed against its first parent.
+type CommitInfo struct {
+	wiki.Revision
+	Parent  string
+	Changes []TreeChange
+}
+
+// FileChange is one file a commit writes or deletes.
+type FileChange struct {
+	Path    string // repository path, already validated
+	Content []byte
+	Delete  bool
+}
+
+// CommitRequest asks for one commit on MainBranch. Parent is the commit the
+// caller built on ("" if the branch is unborn); the ref moves only if it still
+// points there (compare-and-swap), otherwise ECONFLICT and nothing changes.
+type CommitRequest struct {
+	Parent      string
+	Changes     []FileChange
+	AuthorName  string
+	AuthorEmail string
+	Message     string
+	When        time.Time
+}
+
+// Repo is one wiki's bare git repository. Its methods are safe for concurrent
+// use; Commit must additionally be called under the wiki's write lock.
+//
+// go-git's storage is not goroutine-safe, so every use of it happens under
+// mu, held for one object at a time: a long walk (Log, History) interleaves
+// with page views instead of blocking them. Refs are read and written by
+// this package directly with git's own lock-file protocol (refs.go), so
+// reading a ref never takes mu and never sees a half-written file.
+//
+// Other code of this package reaches go-git only through object, hasObject
+// and objectSize, which take mu; nothing may hold st beyond one call. Work
+// that streams a whole pack (upload-pack) opens its own storage on Dir()
+// rather than holding mu for seconds. Close must not race with other calls
+// (tenant closes a handle only when no request holds it).
+type Repo struct {
+	dir  string
+	root *os.Root // every file of the repository warren touches itself goes through it
+
+	mu    sync.Mutex
+	st    *filesystem.Storage // guarded by mu
+	cache cache.Object        // content-addressed, shared by every storage generation
+	packs []string            // pack files st was opened with; guarded by mu
+
+	// noSync skips every fsync. Only initRepoIn sets it, for a repository
+	// built in a private directory that its caller makes durable as a
+	// whole (CreateWikis syncs the file system once for many wikis).
+	noSync bool
+}
+
+// repoCacheSize bounds each open repository's decoded-object cache; many
+// wikis are open at once, so it stays small.
+const repoCacheSize = 8 * cache.MiByte
+
+// maxOpenPacks bounds the pack file descriptors one repository keeps open.
+const maxOpenPacks = 2
+
+// InitRepo creates a bare repository at dir (which must not exist) with
+// branch main holding one commit of the files given, committed by warren.
+// The repository is built in a temporary sibling directory and renamed into
+// place, so a failure or a crash never leaves a half-made repository at dir.
+func InitRepo(ctx context.Context, dir string, files []FileChange, authorName, authorEmail, message string) (*Repo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, wiki.Errorf(wiki.EEXISTS, "repository %s already exists", filepath.Base(dir))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".init-")
+	if err != nil {
+		return nil, err
+	}
+	if err := InitRepoIn(ctx, tmp, files, authorName, authorEmail, message, true); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+			return nil, wiki.Errorf(wiki.EEXISTS, "repository %s already exists", filepath.Base(dir))
+		}
+		return nil, err
+	}
+	if err := durable.SyncDir(filepath.Dir(dir)); err != nil {
+		return nil, err
+	}
+	return OpenRepo(dir)
+}
+
+// initRepoIn lays out an empty bare repository in dir and makes the first
+// commit there. Unless durable, nothing is fsynced: the caller must make
+// dir durable itself before anything names it.
+func InitRepoIn(ctx context.Context, dir string, files []FileChange, authorName, authorEmail, message string, synced bool) error {
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	for _, d := range []string{"objects/info", "objects/pack", "refs/heads", "refs/tags", "info"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	layout := map[string]string{
+		"HEAD":        "ref: " + MainBranch + "\n",
+		"config":      "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n",
+		"description": "warren wiki\n",
+	}
+	for name, content := range layout {
+		if err := durable.WriteNewFile(filepath.Join(dir, name), []byte(content), synced); err != nil {
+			return err
+		}
+	}
+	r, err := OpenRepo(dir)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	r.noSync = !synced
+	_, err = r.Commit(ctx, CommitRequest{
+		Changes: files, AuthorName: authorName, AuthorEmail: authorEmail, Message: message, When: time.Now(),
+	})
+	if err != nil || !synced {
+		return err
+	}
+	for _, d := range []string{"objects", "refs/heads", "refs", "."} {
+		if err := durable.SyncDir(filepath.Join(dir, d)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OpenRepo opens an existing bare repository.
+func OpenRepo(dir string) (*Repo, error) {
+	for _, f := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return nil, wiki.Errorf(wiki.ENOTFOUND, "%s is not a git repository", filepath.Base(dir))
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := &Repo{dir: dir, root: root, cache: cache.NewObjectLRU(repoCacheSize)}
+	r.mu.Lock()
+	r.reloadLocked()
+	r.mu.Unlock()
+	return r, nil
+}
+
+// Dir is the repository's directory, for the smart-HTTP service.
+func (r *Repo) Dir() string { return r.dir }
+
+// Close releases open pack files.
+func (r *Repo) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var err error
+	if r.st != nil {
+		err = r.st.Close()
+		r.st = nil
+	}
+	if r.root != nil {
+		err = errors.Join(err, r.root.Close())
+		r.root = nil
+	}
+	return err
+}
+
+// Reload forgets cached pack lists and refs so that objects and refs written
+// by someone else (receive-pack, another process) become visible. Refs are
+// never cached and loose objects are always looked up on disk, so only a
+// changed set of packs matters; when it has not changed (a web save writes
+// loose objects only) Reload costs one directory read.
+func (r *Repo) Reload() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.root == nil {
+		return wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+	}
+	if r.packsChangedLocked() {
+		r.reloadLocked()
+	}
+	return nil
+}
+
+// reloadLocked replaces the go-git storage by a fresh one: the only way to
+// make go-git drop its pack index and close descriptors of replaced packs.
+func (r *Repo) reloadLocked() {
+	if r.st != nil {
+		r.st.Close()
+	}
+	r.st = r.newStorage(r.cache, maxOpenPacks)
+	r.packs = r.listPacks()
+}
+
+func (r *Repo) newStorage(c cache.Object, openPacks int) *filesystem.Storage {
+	fsys := completePacksFS{osfs.New(r.dir, osfs.WithBoundOS())}
+	return filesystem.NewStorageWithOptions(fsys, c, filesystem.Options{MaxOpenDescriptors: openPacks})
+}
+
+// completePacksFS hides from go-git a pack whose .idx is not there (yet):
+// go-git lists packs by their .pack file and fails every read when one has
+// no index, where git ignores it. A pack being installed by receive-pack,
+// or left half-installed by a crash, must not make the wiki unreadable.
+type completePacksFS struct{ billy.Filesystem }
+
+func (f completePacksFS) ReadDir(dir string) ([]os.FileInfo, error) {
+	infos, err := f.Filesystem.ReadDir(dir)
+	if err != nil || path.Clean(filepath.ToSlash(dir)) != "objects/pack" {
+		return infos, err
+	}
+	idx := map[string]bool{}
+	for _, fi := range infos {
+		if base, ok := strings.CutSuffix(fi.Name(), ".idx"); ok {
+			idx[base] = true
+		}
+	}
+	kept := infos[:0:0]
+	for _, fi := range infos {
+		if base, ok := strings.CutSuffix(fi.Name(), ".pack"); !ok || idx[base] {
+			kept = append(kept, fi)
+		}
+	}
+	return kept, nil
+}
+
+// listPacks names the complete packs on disk (a pack counts once its index
+// is there too, as for git), to notice packs written or removed by someone
+// who did not call Reload (git gc, git repack).
+func (r *Repo) listPacks() []string {
+	entries, err := fs.ReadDir(r.root.FS(), "objects/pack")
+	if err != nil {
+		return nil
+	}
+	idx := map[string]bool{}
+	for _, e := range entries {
+		if base, ok := strings.CutSuffix(e.Name(), ".idx"); ok {
+			idx[base] = true
+		}
+	}
+	var packs []string
+	for _, e := range entries {
+		if base, ok := strings.CutSuffix(e.Name(), ".pack"); ok && idx[base] {
+			packs = append(packs, base)
+		}
+	}
+	return packs
+}
+
+func (r *Repo) packsChangedLocked() bool {
+	return !slices.Equal(r.packs, r.listPacks())
+}
+
+// Object returns an object fully in memory, so that it can be used without
+// holding mu, and keeps it in the object cache (shared, goroutine-safe,
+// content-addressed, so never stale). A miss makes it look once for packs
+// it does not know about. Objects it returns are shared: read them only.
+func (r *Repo) Object(t plumbing.ObjectType, h plumbing.Hash) (*plumbing.MemoryObject, error) {
+	if o, ok := r.cache.Get(h); ok { // a warm read costs no system call
+		if m, ok := o.(*plumbing.MemoryObject); ok && (t == plumbing.AnyObject || m.Type() == t) {
+			return m, nil
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return nil, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+	}
+	o, err := r.objectLocked(t, h)
+	if err != nil && r.packsChangedLocked() {
+		r.reloadLocked()
+		o, err = r.objectLocked(t, h)
+	}
+	r.forgetBrokenIndexLocked(err)
+	return o, err
+}
+
+// forgetBrokenIndexLocked drops go-git's pack index after an unexpected
+// error: go-git keeps a half-loaded index (say, of a pack whose .idx was
+// still being written) and would otherwise miss objects until the next
+// change of packs.
+func (r *Repo) forgetBrokenIndexLocked(err error) {
+	if err != nil && !errors.Is(err, plumbing.ErrObjectNotFound) {
+		r.st.Reindex()
+	}
+}
+
+func (r *Repo) objectLocked(t plumbing.ObjectType, h plumbing.Hash) (*plumbing.MemoryObject, error) {
+	o, err := r.st.EncodedObject(t, h)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := o.(*plumbing.MemoryObject); ok {
+		r.cache.Put(m) // also computes the lazy hash under mu; callers only read it
+		return m, nil
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	m := &plumbing.MemoryObject{}
+	m.SetType(o.Type())
+	w, _ := m.Writer()
+	if _, err := io.Copy(w, rd); err != nil {
+		return nil, err
+	}
+	r.cache.Put(m)
+	return m, nil
+}
+
+// HasObject reports whether the repository holds object h.
+func (r *Repo) HasObject(h plumbing.Hash) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return false, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+	}
+	err := r.st.HasEncodedObject(h)
+	if err != nil && r.packsChangedLocked() {
+		r.reloadLocked()
+		err = r.st.HasEncodedObject(h)
+	}
+	r.forgetBrokenIndexLocked(err)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// objectSize returns an object's size without reading its content.
+func (r *Repo) objectSize(h plumbing.Hash) (int64, error) {
+	if o, ok := r.cache.Get(h); ok {
+		return o.Size(), nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		return 0, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+	}
+	size, err := r.st.EncodedObjectSize(h)
+	r.forgetBrokenIndexLocked(err)
+	return size, err
+}

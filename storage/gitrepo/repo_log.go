@@ -1,0 +1,378 @@
+package gitrepo
+
+import (
+	"container/heap"
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Log lists the commits reachable from "to" ("" = HEAD) but not from "from"
+// ("" = from the root), oldest first (parents before children), each with
+// its changes against its first parent. The indexer uses it to catch up from
+// its watermark.
+//
+// The common case, from an ancestor of to, walks only the new commits: the
+// walk stops at from. Only if it gets past from to a root commit (a merge of
+// an older branch, a force push) does it also walk from's ancestry to take
+// those out; without reaching a root, nothing walked can be an ancestor of
+// from, since every ancestor of from leads down to a root without meeting from.
+func (r *Repo) Log(ctx context.Context, from, to string) ([]CommitInfo, error) {
+	if to == "" {
+		if head, err := r.Head(ctx); err != nil || head == "" {
+			return nil, err
+		}
+	}
+	toC, err := r.resolveCommit(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	var stop plumbing.Hash
+	if from != "" {
+		fromC, err := r.resolveCommit(ctx, from)
+		if err != nil {
+			return nil, err
+		}
+		stop = fromC.Hash
+	}
+	commits, reachedRoot, err := r.ancestors(ctx, toC.Hash, stop)
+	if err != nil {
+		return nil, err
+	}
+	if !stop.IsZero() && reachedRoot {
+		old, _, err := r.ancestors(ctx, stop, plumbing.ZeroHash)
+		if err != nil {
+			return nil, err
+		}
+		for h := range old {
+			delete(commits, h)
+		}
+	}
+	var out []CommitInfo
+	for _, c := range topoOldestFirst(toC.Hash, commits) {
+		info, err := r.commitInfo(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// ancestors collects start and its ancestors, not walking through stop
+// (which is left out), and says whether a root commit was among them.
+func (r *Repo) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[plumbing.Hash]*object.Commit, bool, error) {
+	commits := map[plumbing.Hash]*object.Commit{}
+	reachedRoot := false
+	stack := []plumbing.Hash{start}
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if h == stop || commits[h] != nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		c, err := r.commit(h)
+		if err != nil {
+			return nil, false, err
+		}
+		commits[h] = c
+		reachedRoot = reachedRoot || len(c.ParentHashes) == 0
+		stack = append(stack, c.ParentHashes...)
+	}
+	return commits, reachedRoot, nil
+}
+
+// topoOldestFirst orders commits (a set closed under "parent in set")
+// parents before children by a depth-first post-order from tip, first
+// parents first, so a merged branch comes right before its merge.
+func topoOldestFirst(tip plumbing.Hash, commits map[plumbing.Hash]*object.Commit) []*object.Commit {
+	if commits[tip] == nil {
+		return nil
+	}
+	type frame struct {
+		c    *object.Commit
+		next int
+	}
+	var order []*object.Commit
+	visited := map[plumbing.Hash]bool{tip: true}
+	stack := []frame{{c: commits[tip]}}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.next < len(f.c.ParentHashes) {
+			p := f.c.ParentHashes[f.next]
+			f.next++
+			if commits[p] != nil && !visited[p] {
+				visited[p] = true
+				stack = append(stack, frame{c: commits[p]})
+			}
+			continue
+		}
+		order = append(order, f.c)
+		stack = stack[:len(stack)-1]
+	}
+	return order
+}
+
+// commitInfo describes c with its changes against its first parent.
+func (r *Repo) commitInfo(ctx context.Context, c *object.Commit) (CommitInfo, error) {
+	info := CommitInfo{Revision: revisionOf(c)}
+	var parentTree plumbing.Hash
+	if len(c.ParentHashes) > 0 {
+		info.Parent = c.ParentHashes[0].String()
+		p, err := r.commit(c.ParentHashes[0])
+		if err != nil {
+			return info, err
+		}
+		parentTree = p.TreeHash
+	}
+	changes, err := r.diffTrees(ctx, parentTree, c.TreeHash)
+	if err != nil {
+		return info, err
+	}
+	info.Changes = changes
+	for _, ch := range changes {
+		info.Files = append(info.Files, ch.Path)
+	}
+	return info, nil
+}
+
+func revisionOf(c *object.Commit) wiki.Revision {
+	return wiki.Revision{
+		ID:      c.Hash.String(),
+		Author:  c.Author.Name,
+		Email:   c.Author.Email,
+		Time:    c.Author.When,
+		Message: strings.TrimRight(c.Message, "\n"),
+	}
+}
+
+// Diff lists the paths that differ between the trees of two commits
+// (from "" = the empty tree; to "" = HEAD), in path order.
+func (r *Repo) Diff(ctx context.Context, from, to string) ([]TreeChange, error) {
+	toC, err := r.resolveCommit(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	var fromTree plumbing.Hash
+	if from != "" {
+		fromC, err := r.resolveCommit(ctx, from)
+		if err != nil {
+			return nil, err
+		}
+		fromTree = fromC.TreeHash
+	}
+	return r.diffTrees(ctx, fromTree, toC.TreeHash)
+}
+
+// Revision describes one commit, for the header of an old-revision view,
+// with the paths it changed against its first parent in Files.
+func (r *Repo) Revision(ctx context.Context, rev string) (wiki.Revision, error) {
+	c, err := r.resolveCommit(ctx, rev)
+	if err != nil {
+		return wiki.Revision{}, err
+	}
+	info, err := r.commitInfo(ctx, c)
+	return info.Revision, err
+}
+
+// diffTrees compares two trees (zero = empty), skipping equal subtrees by
+// id, and returns the changed files in path order.
+func (r *Repo) diffTrees(ctx context.Context, a, b plumbing.Hash) ([]TreeChange, error) {
+	var out []TreeChange
+	if err := r.diffTreesInto(ctx, a, b, "", &out); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix string, out *[]TreeChange) error {
+	if a == b {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ta, err := r.tree(a)
+	if err != nil {
+		return err
+	}
+	tb, err := r.tree(b)
+	if err != nil {
+		return err
+	}
+	ea, eb := entryMap(ta), entryMap(tb)
+	names := make([]string, 0, len(ea)+len(eb))
+	for n := range ea {
+		names = append(names, n)
+	}
+	for n := range eb {
+		if _, dup := ea[n]; !dup {
+			names = append(names, n)
+		}
+	}
+	for _, n := range names {
+		x, inA := ea[n]
+		y, inB := eb[n]
+		p := prefix + n
+		if inA && inB && x.Hash == y.Hash && x.Mode == y.Mode {
+			continue
+		}
+		aDir, bDir := inA && x.Mode == filemode.Dir, inB && y.Mode == filemode.Dir
+		if aDir || bDir {
+			var xa, yb plumbing.Hash
+			if aDir {
+				xa = x.Hash
+			}
+			if bDir {
+				yb = y.Hash
+			}
+			if err := r.diffTreesInto(ctx, xa, yb, p+"/", out); err != nil {
+				return err
+			}
+		}
+		switch {
+		case inA && !aDir && inB && !bDir:
+			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String()})
+		case inA && !aDir:
+			*out = append(*out, TreeChange{Path: p, Action: "deleted"})
+		case inB && !bDir:
+			*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.Hash.String()})
+		}
+	}
+	return nil
+}
+
+func entryMap(t *object.Tree) map[string]object.TreeEntry {
+	m := make(map[string]object.TreeEntry, len(t.Entries))
+	for _, e := range t.Entries {
+		m[e.Name] = e
+	}
+	return m
+}
+
+// History lists commits on MainBranch that changed path ("" = any path),
+// newest first, starting after commit "after" ("" = from HEAD), at most
+// limit (limit <= 0: no limit). It follows git log's default history
+// simplification: a commit whose path matches one of its parents' is
+// skipped and only that parent is followed, so merges that did not touch
+// the page stay out.
+func (r *Repo) History(ctx context.Context, path string, limit int, after string) ([]wiki.Revision, error) {
+	if after == "" {
+		if head, err := r.Head(ctx); err != nil || head == "" {
+			return nil, err
+		}
+	}
+	start, err := r.resolveCommit(ctx, after)
+	if err != nil {
+		return nil, err
+	}
+	w := &historyWalk{r: r, parts: splitPath(path), entries: map[plumbing.Hash]pathEntry{}}
+	queue := &commitQueue{start}
+	seen := map[plumbing.Hash]bool{start.Hash: true}
+	var out []wiki.Revision
+	for queue.Len() > 0 && (limit <= 0 || len(out) < limit) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := heap.Pop(queue).(*object.Commit)
+		include, follow, err := w.decide(c)
+		if err != nil {
+			return nil, err
+		}
+		if include && (after == "" || c.Hash != start.Hash) {
+			out = append(out, revisionOf(c))
+		}
+		for _, p := range follow {
+			if !seen[p.Hash] {
+				seen[p.Hash] = true
+				heap.Push(queue, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// pathEntry is what one commit has at the path whose history is walked.
+type pathEntry struct {
+	entry  object.TreeEntry
+	exists bool
+}
+
+type historyWalk struct {
+	r       *Repo
+	parts   []string
+	entries map[plumbing.Hash]pathEntry // by commit, each looked up once
+}
+
+// decide says whether c changed the path and which parents to walk on.
+func (w *historyWalk) decide(c *object.Commit) (bool, []*object.Commit, error) {
+	parents := make([]*object.Commit, 0, len(c.ParentHashes))
+	for _, h := range c.ParentHashes {
+		p, err := w.r.commit(h)
+		if err != nil {
+			return false, nil, err
+		}
+		parents = append(parents, p)
+	}
+	if len(w.parts) == 0 {
+		return true, parents, nil
+	}
+	mine, err := w.at(c)
+	if err != nil {
+		return false, nil, err
+	}
+	for _, p := range parents {
+		theirs, err := w.at(p)
+		if err != nil {
+			return false, nil, err
+		}
+		if mine.exists == theirs.exists && mine.entry.Hash == theirs.entry.Hash && mine.entry.Mode == theirs.entry.Mode {
+			return false, []*object.Commit{p}, nil
+		}
+	}
+	return len(parents) > 0 || mine.exists, parents, nil
+}
+
+func (w *historyWalk) at(c *object.Commit) (pathEntry, error) {
+	if pe, ok := w.entries[c.Hash]; ok {
+		return pe, nil
+	}
+	e, ok, err := w.r.lookup(c.TreeHash, w.parts, false)
+	if err != nil {
+		return pathEntry{}, err
+	}
+	pe := pathEntry{entry: e, exists: ok}
+	w.entries[c.Hash] = pe
+	return pe, nil
+}
+
+// commitQueue is a max-heap of commits by committer time, newest first,
+// ties broken by id so that the order is deterministic.
+type commitQueue []*object.Commit
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	ti, tj := q[i].Committer.When, q[j].Committer.When
+	if !ti.Equal(tj) {
+		return ti.After(tj)
+	}
+	return q[i].Hash.String() < q[j].Hash.String()
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*object.Commit)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
+}

@@ -1,0 +1,8 @@
+// Package robot owns robot.db, the platform database: which wikis exist,
+// users, grants, personal access tokens and the audit trail, and it creates
+// and deletes a wiki's folder crash-safely (the repository built under a
+// dot-name, renamed into place inside the robot.db transaction).
+//
+// Of the project it imports gitrepo (to lay out a new repository),
+// sqlitedb, internal/durable, schema and wiki.
+package robot

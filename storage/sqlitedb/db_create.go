@@ -1,0 +1,103 @@
+package sqlitedb
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/schema"
+	"github.com/warren-wiki/warren/storage/internal/durable"
+)
+
+// dsnBuild opens a database that nobody else can see yet: no fsync, no
+// journal file, no shared-memory file (each file created costs more than
+// the schema), because createDB makes the finished file durable once,
+// itself. It is switched to WAL just before it is closed.
+const dsnBuild = "?_pragma=locking_mode(EXCLUSIVE)&_pragma=journal_mode(MEMORY)&_pragma=synchronous(OFF)" +
+	"&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// newDBPrefix names the private file a new database is built in.
+const newDBPrefix = ".new-"
+
+// createDB makes sure a fully migrated database exists at path. A new one
+// is built under a private name with fsync off, fsynced once and linked
+// into place: SQLite itself would fsync six times creating a file and
+// switching it to WAL, which was most of the first request to a wiki. A
+// crash leaves either no database (the next open builds it again) or a
+// complete one, never a half-written file under path. If path already
+// exists it does nothing; if another process links its own build first,
+// that one wins and this build is discarded.
+//
+// seed, if not nil, runs in the new database after the migrations, inside
+// the build (so without its own fsync).
+func CreateDB(ctx context.Context, path string, set schema.Set, seed func(*sqlx.Tx) error) error {
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there, or unreadable: Open reports which
+	}
+	dir, base := filepath.Split(path)
+	if olds, _ := filepath.Glob(filepath.Join(dir, "."+base+newDBPrefix+"*")); len(olds) > 0 {
+		for _, old := range olds { // left by a crash during an earlier build
+			os.Remove(old)
+		}
+	}
+	tmp := filepath.Join(dir, "."+base+newDBPrefix+rand.Text())
+	defer os.Remove(tmp) // a no-op for the link in place
+	if err := buildDB(ctx, tmp, set, seed); err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return durable.SyncDir(dir)
+}
+
+// buildDB creates and migrates a database at tmp and closes it, which
+// checkpoints its WAL into the file; then it fsyncs the file.
+func buildDB(ctx context.Context, tmp string, set schema.Set, seed func(*sqlx.Tx) error) error {
+	db, err := sqlx.Open("sqlite", "file:"+tmp+dsnBuild)
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(1)
+	err = schema.Migrate(ctx, db, set)
+	if err == nil && seed != nil {
+		err = seedDB(ctx, db, seed)
+	}
+	if err == nil {
+		_, err = db.ExecContext(ctx, "PRAGMA journal_mode=WAL")
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return classify(tmp, err)
+	}
+	if _, err := os.Lstat(tmp + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		os.Remove(tmp + "-wal")
+		os.Remove(tmp + "-shm")
+		return fmt.Errorf("build %s: its WAL was not checkpointed on close", filepath.Base(tmp))
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+func seedDB(ctx context.Context, db *sqlx.DB, seed func(*sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := seed(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

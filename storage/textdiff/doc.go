@@ -1,0 +1,3 @@
+// Package textdiff computes line diffs and three-way merges of page text.
+// It imports nothing of the project.
+package textdiff
