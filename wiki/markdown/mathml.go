@@ -17,6 +17,9 @@ const (
 	maxFormulaBytes  = 16 << 10  // one formula
 	maxMathPageBytes = 256 << 10 // all formulas of one page together
 	maxBraceDepth    = 64        // nested { } groups in one formula
+	// formulaCost is charged per formula on top of its length, so many
+	// tiny formulas are bounded too (at most 4096 per page).
+	formulaCost = 64
 )
 
 // mathBudget counts the TeX converted for one render, so a page of many
@@ -39,7 +42,7 @@ func (b *mathBudget) take(n int) bool {
 // the TeX source goes into the annotation escaped by us, so its output is
 // well-formed and deterministic before the sanitizer sees it.
 func texToMathML(tex string, display bool, budget *mathBudget) string {
-	if len(tex) > maxFormulaBytes || braceDepth(tex) > maxBraceDepth || !budget.take(len(tex)) {
+	if len(tex) > maxFormulaBytes || braceDepth(tex) > maxBraceDepth || !budget.take(len(tex)+formulaCost) {
 		return mathError(tex, display, "formula too large")
 	}
 	out, err := treeblood.TexToMML(tex, nil, display, false)
