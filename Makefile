@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 DATA    ?= ./data
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: build run test bench vet clean
+.PHONY: build run test bench vet clean assets
 
 # A static binary: pure-Go SQLite and git, so no cgo.
 build:
@@ -27,6 +27,11 @@ test: vet
 # Load figures against their baselines; writes bench.json (or $$BENCH_OUT).
 bench: build
 	$(GO) run ./cmd/warren-bench -warren $(BIN)
+
+# Rebuilds web/static/mermaid.min.js from the exact npm versions in
+# web/assets/package-lock.json (needs node and npm; not part of `make test`).
+assets:
+	cd web/assets && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf bin bench.json

@@ -119,6 +119,9 @@ func (u *ui) funcs() template.FuncMap {
 		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // renderer output, sanitized by it
 		"title":     wiki.PageTitle,
+		// Page scripts loaded only where needed (diagrams, code copying).
+		"static":     u.staticURL,
+		"hasDiagram": markdown.HasDiagram,
 	}
 }
 

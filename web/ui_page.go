@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
+	"github.com/warren-wiki/warren/wiki/markdown"
 )
 
 // pageData is what the page view shows besides the rendered HTML.
@@ -101,8 +102,16 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	d.BacklinksHTML = backlinksHTML(v, d.Backlinks)
 	d.LastHTML = lastChangeHTML(v, pv.Name, d.Last)
 	v.Data = d
+	if markdown.HasDiagram(pv.HTML) {
+		w.Header().Set("Content-Security-Policy", diagramCSP)
+	}
 	s.render(w, r, http.StatusOK, "page.html", v)
 }
+
+// diagramCSP is the policy of pages that draw diagrams: Mermaid styles its
+// SVG with inline styles, so only there styles may be inline. Scripts stay
+// 'self' only, and the sanitizer still strips authors' style attributes.
+var diagramCSP = strings.Replace(contentSecurityPolicy, "style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
 
 // missingPage answers 404 for a page that does not exist. Editors are
 // offered its editor (links to missing pages lead here or straight there);

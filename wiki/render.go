@@ -7,6 +7,12 @@ type Rendered struct {
 	TOC   string   // sanitized <ul> of the headings, "" if fewer than two
 	Links []string // wikilink target page names, as written, without #fragments, deduplicated
 	Text  string   // plain text for the search index
+
+	// From the page's front matter, for the page title and the indexes
+	// (tag:NAME search, the tag list, lookup by alias). Empty without one.
+	Title   string   // "title", one line, at most 200 characters
+	Tags    []string // "tags", distinct (ignoring case), without "#"
+	Aliases []string // "aliases", distinct (ignoring case)
 }
 
 // Renderer turns Markdown into Rendered. Version changes whenever the output

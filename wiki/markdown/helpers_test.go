@@ -32,7 +32,10 @@ func init() {
 	for _, t := range strings.Fields(`a abbr b bdi blockquote br caption cite code dd del details dfn div dl dt
 		em figcaption figure h1 h2 h3 h4 h5 h6 hr i img input ins kbd li mark ol p pre q rp rt ruby
 		s samp section small span strike strong sub summary sup table tbody td tfoot th thead time
-		tr u ul var wbr`) {
+		tr u ul var wbr
+		math semantics annotation mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot
+		mover munder munderover mtable mtr mtd mlabeledtr mstyle mpadded mphantom menclose merror
+		mmultiscripts mprescripts none`) {
 		safeTags[t] = true
 	}
 }
@@ -118,4 +121,41 @@ func assertNotContains(tb testing.TB, got string, bads ...string) {
 			tb.Errorf("unexpected %q in:\n%s", b, got)
 		}
 	}
+}
+
+// visibleText is what a reader sees of rendered HTML: text outside tags,
+// leaving out math annotations (TeX source kept for search only) and
+// diagram sources (drawn by script).
+func visibleText(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	hidden := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if hidden == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			if t := z.Token(); t.Data == "annotation" || t.Data == "pre" && hasClass(t, "mermaid") {
+				hidden++
+			}
+		case html.EndTagToken:
+			if t := z.Token(); hidden > 0 && (t.Data == "annotation" || t.Data == "pre") {
+				hidden--
+			}
+		}
+	}
+}
+
+// hasClass reports whether a start tag carries class c.
+func hasClass(t html.Token, c string) bool {
+	for _, a := range t.Attr {
+		if a.Key == "class" && strings.Contains(" "+a.Val+" ", " "+c+" ") {
+			return true
+		}
+	}
+	return false
 }

@@ -13,8 +13,10 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/frontmatter"
 	"go.abhg.dev/goldmark/wikilink"
 
+	emoji "github.com/yuin/goldmark-emoji"
 	highlighting "github.com/yuin/goldmark-highlighting/v2"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -28,7 +30,10 @@ import (
 // extensions or their options, the sanitizer policy, the slug rule, the
 // wikilink format, or an upgrade of goldmark, chroma, the wikilink extension
 // or bluemonday. Never reuse a number.
-const Version = 1
+//
+// 2: math, diagrams, callouts, ==mark==, emoji, definition lists, front
+// matter, "lang=" line numbers.
+const Version = 2
 
 // Renderer is warren's wiki.Renderer. The goldmark pipeline and the sanitizer
 // policy are built once by New and only read afterwards, so one Renderer
@@ -50,20 +55,46 @@ func New() *Renderer {
 			extension.Strikethrough,
 			extension.TaskList,
 			extension.Footnote,
+			extension.DefinitionList,
+			emoji.Emoji,
 			highlighting.NewHighlighting(
 				highlighting.WithGuessLanguage(false),
 				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
 			),
 		),
 		goldmark.WithParserOptions(
-			// Priority 199 runs the wikilink parser before the link parser (200).
-			parser.WithInlineParsers(util.Prioritized(&wikilink.Parser{}, 199)),
+			parser.WithBlockParsers(
+				util.Prioritized(frontMatterParser{&frontmatter.Parser{}}, 0),
+				// Before definition lists (101), which also start with ":".
+				util.Prioritized(fancyBlockParser{}, 100),
+				util.Prioritized(mathBlockParser{}, 650),
+				// Before blockquotes (800), which would take these lines.
+				util.Prioritized(prefixBlockParser{marker: ">!", kind: "spoiler", fallback: "Spoiler"}, 790),
+				util.Prioritized(prefixBlockParser{marker: ">|", kind: "fold", fallback: "Details"}, 790),
+			),
+			parser.WithInlineParsers(
+				util.Prioritized(mathInlineParser{}, 150),
+				// Priority 199 runs the wikilink parser before the link parser (200).
+				util.Prioritized(&wikilink.Parser{}, 199),
+				util.Prioritized(markParser{}, 500),
+			),
+			parser.WithASTTransformers(
+				util.Prioritized(fenceTransformer{}, 100),
+				util.Prioritized(calloutTransformer{}, 100),
+			),
 		),
 		goldmark.WithRendererOptions(
 			// Raw HTML passes through goldmark and is cleaned by the policy,
 			// which is always the last step of Render.
 			html.WithUnsafe(),
-			renderer.WithNodeRenderers(util.Prioritized(wikilinkRenderer{}, 199)),
+			renderer.WithNodeRenderers(
+				util.Prioritized(wikilinkRenderer{}, 199),
+				util.Prioritized(mathRenderer{}, 100),
+				util.Prioritized(diagramRenderer{}, 100),
+				util.Prioritized(calloutRenderer{}, 100),
+				util.Prioritized(markRenderer{}, 100),
+				util.Prioritized(propertiesRenderer{}, 100),
+			),
 		),
 	)
 	return &Renderer{md: md, policy: newPolicy()}
@@ -75,8 +106,11 @@ func (r *Renderer) Version() int { return Version }
 // Render parses src once and derives everything the page view and the
 // indexes need from that parse. It is safe for concurrent use.
 func (r *Renderer) Render(src []byte, opt wiki.RenderOptions) (*wiki.Rendered, error) {
-	doc := r.md.Parser().Parse(text.NewReader(src))
+	pc := parser.NewContext()
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	res := resolver{base: normalizeBase(opt.Base)}
+	meta := readMeta(pc)
+	applyMeta(doc, meta, res.base)
 	a, err := annotate(doc, src, res)
 	if err != nil {
 		return nil, err
@@ -87,9 +121,12 @@ func (r *Renderer) Render(src []byte, opt wiki.RenderOptions) (*wiki.Rendered, e
 	}
 	safe := r.policy.Sanitize(buf.String())
 	out := &wiki.Rendered{
-		HTML:  safe,
-		Links: a.links,
-		Text:  plainText(safe),
+		HTML:    safe,
+		Links:   a.links,
+		Text:    plainText(safe),
+		Title:   meta.title,
+		Tags:    meta.tags,
+		Aliases: meta.aliases,
 	}
 	if len(a.headings) >= 2 {
 		out.TOC = r.policy.Sanitize(buildTOC(a.headings))
@@ -103,14 +140,16 @@ type annotation struct {
 	links    []string
 }
 
-// annotate gives every heading its unique id and resolves every wikilink
-// against this render's options, before the AST is rendered. Doing it here
+// annotate gives every heading its unique id, resolves every wikilink
+// against this render's options and converts math within the page's
+// budget, before the AST is rendered. Doing it here
 // rather than in parser hooks keeps the shared goldmark instance free of
 // per-request state.
 func annotate(doc ast.Node, src []byte, res resolver) (annotation, error) {
 	var a annotation
 	ids := newSlugger()
 	seen := map[string]bool{}
+	budget := &mathBudget{}
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -121,6 +160,10 @@ func annotate(doc ast.Node, src []byte, res resolver) (annotation, error) {
 			id := ids.unique(slug(label))
 			n.SetAttributeString("id", []byte(id))
 			a.headings = append(a.headings, heading{level: n.Level, id: id, text: label})
+		case *mathNode:
+			n.html = texToMathML(string(n.tex), n.display, budget)
+		case *mathBlock:
+			n.html = texToMathML(string(n.content), true, budget)
 		case *wikilink.Node:
 			name, err := res.annotate(n)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -22,6 +23,7 @@ func newPolicy() *bluemonday.Policy {
 	allowBlocks(p)
 	allowLinksAndImages(p)
 	allowGeneratedMarkup(p)
+	allowMathML(p)
 	return p
 }
 
@@ -162,10 +164,43 @@ func isRasterDataURL(u *url.URL) bool {
 }
 
 // allowGeneratedMarkup permits what the extensions emit: chroma's classes,
-// footnote and wikilink classes, task-list checkboxes.
+// footnote and wikilink classes, task-list checkboxes, callout boxes
+// (<details>/<summary> with a class) and the properties panel (<dl>).
 func allowGeneratedMarkup(p *bluemonday.Policy) {
 	p.AllowAttrs("class").Matching(classPattern).OnElements(
-		"code", "pre", "span", "div", "a", "sup", "li", "section", "ol", "ul")
+		"code", "pre", "span", "div", "a", "sup", "li", "section", "ol", "ul",
+		"details", "summary", "dl")
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(emptyPattern).OnElements("input")
+}
+
+var (
+	mathDisplayPattern  = regexp.MustCompile(`^(?:block|inline)$`)
+	mathEncodingPattern = regexp.MustCompile(`^application/x-tex$`)
+)
+
+// allowMathML permits the MathML Core presentation elements the math
+// converter emits, with its presentation attributes (plain words, numbers
+// and lengths only: no URLs, no styles, no ids, no classes). None of these
+// elements can run script or load anything.
+func allowMathML(p *bluemonday.Policy) {
+	els := append(mathElements(), "math", "semantics", "annotation")
+	p.AllowElements(els...)
+	// bluemonday drops an element left without attributes unless told.
+	p.AllowNoAttrs().OnElements(els...)
+	p.AllowAttrs("display").Matching(mathDisplayPattern).OnElements("math")
+	p.AllowAttrs("encoding").Matching(mathEncodingPattern).OnElements("annotation")
+	for attr := range mathAttrs {
+		p.AllowAttrs(attr).Matching(mathAttrText).OnElements(mathElements()...)
+	}
+}
+
+// mathElements lists mathTags, sorted, for the policy's rules.
+func mathElements() []string {
+	var out []string
+	for tag := range mathTags {
+		out = append(out, tag)
+	}
+	slices.Sort(out)
+	return out
 }

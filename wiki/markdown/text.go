@@ -41,6 +41,8 @@ func writeInlineText(b *strings.Builder, n ast.Node, src []byte) {
 			b.Write(c.Value)
 		case *ast.AutoLink:
 			b.Write(c.Label(src))
+		case *mathNode:
+			b.Write(c.tex)
 		default:
 			writeInlineText(b, c, src)
 		}
@@ -85,22 +87,31 @@ var blockTags = map[string]bool{
 // full-text index: entities decoded, one line per block, footnote back-links
 // (an arrow) left out. Working from the final HTML rather than the AST means
 // text inside allowed raw HTML (<details>, <kbd>, …) is searchable too.
+// Math contributes its TeX source (the annotation), not the MathML pieces.
 func plainText(safeHTML string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(safeHTML))
 	skipDepth := 0 // >0 while inside a footnote back-link
+	inMath, inTeX := false, false
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			return tidyLines(b.String())
 		case html.TextToken:
-			if skipDepth == 0 {
+			if skipDepth == 0 && (!inMath || inTeX) {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
 			isA := string(name) == "a"
+			switch string(name) {
+			case "math":
+				inMath = tt == html.StartTagToken
+				b.WriteByte(' ')
+			case "annotation":
+				inTeX = tt == html.StartTagToken
+			}
 			switch {
 			case isA && tt == html.EndTagToken && skipDepth > 0:
 				skipDepth--
