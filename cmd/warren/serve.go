@@ -33,6 +33,7 @@ type serveConfig struct {
 	data, listen, baseDomain, preset, debugAddr, logLevel string
 	userHeader, emailHeader, nameHeader, groupsHeader     string
 	groupsSep, secretHeader, secret                       string
+	loginURL                                              string
 	trusted, admins                                       []string
 	maxOpen                                               int
 	idleTTL                                               time.Duration
@@ -65,6 +66,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.groupsSep, "groups-separator", "", "separator between groups in one header value (overrides the preset)")
 	f.StringVar(&c.secretHeader, "proxy-secret-header", "", "header in which the proxy sends a shared secret (optional)")
 	f.StringVar(&c.secret, "proxy-secret", "", "the shared secret the proxy sends in --proxy-secret-header")
+	f.StringVar(&c.loginURL, "login-url", "", "where anonymous visitors sign in; {rd} or {url} is the way back (default: the preset's sign-in path; none: no link)")
 	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
 	f.IntVar(&c.maxOpen, "max-open-wikis", 256, "most wikis kept open at once (file descriptors: about 6 per wiki)")
 	f.DurationVar(&c.idleTTL, "idle-timeout", 5*time.Minute, "close a wiki unused for this long")
@@ -128,7 +130,10 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		Git: storage.GitLimits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
 		// Pack builds are CPU-bound: more at once than cores only adds memory.
 		Packers: semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))), Repacker: repacker,
-		Logger: logger, Registry: reg, Version: version,
+		Logger: logger, Registry: reg, Version: version, LoginURL: c.loginURL,
+	}
+	if srv.LoginURL == "" {
+		srv.LoginURL = web.DefaultLoginURL(c.preset)
 	}
 	return listenAndServe(ctx, c, srv, logger, out)
 }
