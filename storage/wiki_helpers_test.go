@@ -136,7 +136,7 @@ func caller(login string) *wiki.Caller {
 	return &wiki.Caller{Login: login, Name: strings.ToUpper(login[:1]) + login[1:], Email: login + "@example.com"}
 }
 
-// asConflict unwraps a *storage.ConflictError or fails.
+// asConflict unwraps a *wiki.ConflictError or fails.
 func asConflict(tb testing.TB, err error) *wiki.ConflictError {
 	tb.Helper()
 	var ce *wiki.ConflictError

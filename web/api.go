@@ -18,6 +18,7 @@ import (
 func (s *Server) registerAPIRoutes(r *mux.Router) {
 	r.HandleFunc("/pages", s.wikiRoute(wiki.RoleViewer, s.apiListPages)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}/history", s.wikiRoute(wiki.RoleViewer, s.apiPageHistory)).Methods("GET")
+	r.HandleFunc("/pages/{path:.+}/attachments", s.wikiRoute(wiki.RoleViewer, s.apiPageAttachments)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiGetPage)).Methods("GET", "HEAD")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiPutPage)).Methods("PUT")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiDeletePage)).Methods("DELETE")

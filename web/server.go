@@ -33,6 +33,7 @@ type Server struct {
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
+	LoginURL   string // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
 
 	once    sync.Once
 	handler http.Handler

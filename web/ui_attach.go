@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -87,79 +85,9 @@ func (s *Server) handleAttachments(w http.ResponseWriter, r *http.Request, h *te
 		return
 	}
 	v := s.wikiView(r, h, role, "Attachments of "+p.Title)
-	v.Crumbs = pageCrumbs(v, p.Name)
+	v.Crumbs = actionCrumbs(v, p.Name, "Attachments")
 	v.Data = attachmentsData{Name: p.Name, Files: files}
 	s.render(w, r, http.StatusOK, "attachments.html", v)
-}
-
-// handleUpload adds or replaces one attachment from a multipart form with
-// a "file" part and optional "name" and "message" fields.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	page, err := uiPageParam(r)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	req, err := s.readUpload(r)
-	if err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	req.Page, req.MaxBlob, req.Author = page, s.Git.MaxBlob, wiki.CallerFrom(r.Context())
-	if _, err := h.Store.PutAttachment(r.Context(), req); err != nil {
-		s.htmlError(w, r, err)
-		return
-	}
-	seeOther(w, r, h.Root+"-/attachments/"+escapePage(page))
-}
-
-// readUpload reads the upload form. The file name is taken from the raw
-// Content-Disposition (mime/multipart would strip any directory from it),
-// so that a name like "../x" is refused rather than silently shortened.
-func (s *Server) readUpload(r *http.Request) (wiki.AttachmentRequest, error) {
-	var req wiki.AttachmentRequest
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return req, wiki.Errorf(wiki.EINVALID, "The upload must be a multipart form.")
-	}
-	var fileName, override string
-	var haveFile bool
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return req, formError(err)
-		}
-		limit := int64(4 << 10)
-		if part.FormName() == "file" {
-			limit = s.Git.MaxBlob
-		}
-		data, err := io.ReadAll(io.LimitReader(part, limit+1))
-		if err != nil {
-			return req, formError(err)
-		}
-		if int64(len(data)) > limit {
-			return req, wiki.Errorf(wiki.ETOOLARGE, "The file is larger than %d bytes.", limit)
-		}
-		switch part.FormName() {
-		case "file":
-			_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-			fileName, req.Content, haveFile = params["filename"], data, true
-		case "name":
-			override = strings.TrimSpace(string(data))
-		case "message":
-			req.Message = strings.TrimSpace(string(data))
-		}
-	}
-	if !haveFile {
-		return req, wiki.Errorf(wiki.EINVALID, "Choose a file to upload.")
-	}
-	req.Name = fileName
-	if override != "" {
-		req.Name = override
-	}
-	return req, nil
 }
 
 // handleDeleteAttachment removes one attachment named by the form.

@@ -55,7 +55,7 @@ func (s *Server) handleEdit(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		title = "Create " + wiki.PageTitle(d.Name)
 	}
 	v := s.wikiView(r, h, role, title)
-	v.Crumbs = pageCrumbs(v, d.Name)
+	v.Crumbs = actionCrumbs(v, d.Name, "Edit")
 	v.Data = d
 	s.render(w, r, http.StatusOK, "edit.html", v)
 }

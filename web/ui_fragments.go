@@ -27,14 +27,6 @@ func attr(s string) string {
 	return strings.ReplaceAll(s, "+", "&#43;")
 }
 
-// assetTags is the stylesheet, icon and script links of every page, built
-// once at load time because the asset hashes never change while running.
-func (u *ui) assetTags() template.HTML {
-	return template.HTML(`<link rel="stylesheet" href="` + attr(u.staticURL("warren.css")) + `">
-<link rel="icon" href="` + attr(u.staticURL("favicon.svg")) + `" type="image/svg+xml">
-<script src="` + attr(u.staticURL("warren.js")) + `" defer></script>`)
-}
-
 // wikiHeader is the header inside a wiki up to its navigation: the wiki's
 // name, the search box (with the query, escaped) and the links the
 // caller's role allows.
@@ -93,7 +85,8 @@ func pageActions(v *view, name string, old bool) template.HTML {
 	}
 	b.WriteString(`<div class="actions">`)
 	edit := v.CanEdit() && !old
-	if edit {
+	if edit || v.SignIn != "" && !old {
+		// An anonymous reader's Edit leads to the sign-in offer (ui_signin.go).
 		button("button", "edit", "Edit")
 	}
 	b.WriteString("\n   ")

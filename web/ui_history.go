@@ -69,7 +69,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, h *tenant
 		d.Entries = append(d.Entries, e)
 	}
 	v := s.wikiView(r, h, role, "History of "+wiki.PageTitle(name))
-	v.Crumbs = pageCrumbs(v, name)
+	v.Crumbs = actionCrumbs(v, name, "History")
 	v.Data = d
 	s.render(w, r, http.StatusOK, "history.html", v)
 }
@@ -102,7 +102,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		return
 	}
 	v := s.wikiView(r, h, role, "Changes to "+wiki.PageTitle(name))
-	v.Crumbs = pageCrumbs(v, name)
+	v.Crumbs = actionCrumbs(v, name, "Changes")
 	v.Data = diffData{Name: name, From: from, To: to, Rows: diffRows(lines)}
 	s.render(w, r, http.StatusOK, "diff.html", v)
 }

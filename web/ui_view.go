@@ -34,6 +34,7 @@ type view struct {
 	Who       string
 	Notice    string
 	Version   string
+	SignIn    string // the proxy's sign-in link for anonymous callers, "" otherwise
 	Data      any
 }
 
@@ -65,6 +66,7 @@ func (s *Server) wikiView(r *http.Request, h *tenant.Handle, role wiki.Role, tit
 		Platform: s.platformURL(r),
 		Notice:   notices[r.URL.Query().Get("notice")],
 		Version:  s.Version,
+		SignIn:   s.signInURL(r, wiki.CallerFrom(r.Context()).Anonymous()),
 	}
 }
 
@@ -77,6 +79,7 @@ func (s *Server) platformView(r *http.Request, title string) *view {
 		Platform: s.platformURL(r),
 		Notice:   notices[r.URL.Query().Get("notice")],
 		Version:  s.Version,
+		SignIn:   s.signInURL(r, wiki.CallerFrom(r.Context()).Anonymous()),
 	}
 }
 

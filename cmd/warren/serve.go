@@ -27,6 +27,7 @@ type serveConfig struct {
 	data, listen, baseDomain, preset, debugAddr, logLevel string
 	userHeader, emailHeader, nameHeader, groupsHeader     string
 	groupsSep, secretHeader, secret                       string
+	loginURL                                              string
 	trusted, admins                                       []string
 	maxOpen                                               int
 	idleTTL                                               time.Duration
@@ -59,6 +60,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.groupsSep, "groups-separator", "", "separator between groups in one header value (overrides the preset)")
 	f.StringVar(&c.secretHeader, "proxy-secret-header", "", "header in which the proxy sends a shared secret (optional)")
 	f.StringVar(&c.secret, "proxy-secret", "", "the shared secret the proxy sends in --proxy-secret-header")
+	f.StringVar(&c.loginURL, "login-url", "", "where anonymous visitors sign in; {rd} or {url} is the way back (default: the preset's sign-in path; none: no link)")
 	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
 	f.IntVar(&c.maxOpen, "max-open-wikis", 256, "most wikis kept open at once (file descriptors: about 6 per wiki)")
 	f.DurationVar(&c.idleTTL, "idle-timeout", 5*time.Minute, "close a wiki unused for this long")
@@ -94,8 +96,11 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
 		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
-		Metrics: true, Logger: logger, Version: version,
+		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL,
 	}}
+	if m.Config.LoginURL == "" {
+		m.Config.LoginURL = web.DefaultLoginURL(c.preset)
+	}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ type Config struct {
 	Metrics    bool // serve /-/metrics from a registry of its own
 	Logger     *slog.Logger
 	Version    string
+	LoginURL   string // where anonymous visitors sign in ("" hides the link)
 }
 
 // Main is one warren server: Open builds it, Server serves it, Close shuts
@@ -94,7 +95,7 @@ func (m *Main) newServer() *web.Server {
 		BaseDomain: c.BaseDomain, DataDir: c.DataDir, MaxBody: c.MaxBody, Git: c.Git,
 		// Pack builds are CPU-bound: more at once than cores only adds memory.
 		Packers:  semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))),
-		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version,
+		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version, LoginURL: c.LoginURL,
 	}
 	if c.Metrics {
 		reg := prometheus.NewRegistry()
