@@ -107,6 +107,7 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.apiError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	status := http.StatusOK
 	if res.Created {
 		status = http.StatusCreated
@@ -136,6 +137,7 @@ func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant
 		s.apiError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	writeJSON(w, http.StatusOK, map[string]any{"path": name, "revision": rev, "deleted": true})
 }
 
