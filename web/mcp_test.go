@@ -63,7 +63,9 @@ func TestMCPEditorSession(t *testing.T) {
 				!slices.Contains(p.Links, "Beavers") {
 				t.Fatalf("read_page = %+v", p)
 			}
-			var found struct{ Results []struct{ Path, Snippet string } }
+			var found struct {
+				Results []struct{ Path, Snippet string }
+			}
 			c.mustCall(t, "search", map[string]any{"query": "hands"}, &found)
 			if len(found.Results) != 1 || found.Results[0].Path != "Otters" {
 				t.Fatalf("search = %+v", found)
