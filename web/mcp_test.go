@@ -41,6 +41,9 @@ func TestMCPEditorSession(t *testing.T) {
 				"Otters": "# Otters\n\nRiver otters hold hands. See [[Beavers]].\n"})
 			ts.MustGrant(t, "acme", "alice", wiki.RoleEditor)
 			c := mustConnectMCP(t, ts, "acme", bearer(mustToken(t, ts, "alice", "acme", wiki.RoleEditor)), era)
+			if stateless := c.ID() == ""; stateless != (era == modernEra) {
+				t.Fatalf("era %q: session id %q", era, c.ID())
+			}
 
 			tools, err := c.ListTools(t.Context(), nil)
 			if err != nil {
