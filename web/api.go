@@ -106,6 +106,7 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.apiError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	status := http.StatusOK
 	if res.Created {
 		status = http.StatusCreated
@@ -135,6 +136,7 @@ func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant
 		s.apiError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	writeJSON(w, http.StatusOK, map[string]any{"path": name, "revision": rev, "deleted": true})
 }
 

@@ -74,7 +74,7 @@ func (s *Server) handleReceivePack(w http.ResponseWriter, r *http.Request, h *te
 		return
 	}
 	defer body.Close()
-	opt := gitproto.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: h.Store.Sync, Logger: s.Logger,
+	opt := gitproto.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: s.afterPush(r.Context(), h), Logger: s.Logger,
 		Repacker: s.Repacker}
 	w.Header().Set("Content-Type", "application/x-"+serviceReceive+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {

@@ -33,12 +33,15 @@ type Server struct {
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
-	LoginURL   string // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	LoginURL   string     // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	MCP        MCPOptions // bounds of MCP sessions (mcp.go)
 
 	once    sync.Once
 	handler http.Handler
 	ui      *ui
 	metrics *metrics
+	changes *changeHub  // page changes, for MCP subscriptions (mcp_hub.go)
+	mcp     *mcpService // the MCP endpoint of every wiki (mcp.go)
 }
 
 // ServeHTTP builds the handler chain once and serves the request.
@@ -85,6 +88,7 @@ func (s *Server) wikiRouter() http.Handler {
 	r.UseEncodedPath()
 	s.registerGitRoutes(r)
 	s.registerAPIRoutes(r.PathPrefix("/-/api/").Subrouter())
+	s.registerMCPRoutes(r)
 	r.PathPrefix("/-/static/").Handler(s.staticHandler())
 	s.registerUIRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -145,6 +145,7 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.htmlError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	to := h.Root + escapePage(name)
 	if res.Merged {
 		to += "?notice=merged"

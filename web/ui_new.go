@@ -80,5 +80,6 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, h *tenant.
 		s.htmlError(w, r, err)
 		return
 	}
+	s.published(h, name)
 	seeOther(w, r, h.Root+"-/changes?notice=deleted")
 }

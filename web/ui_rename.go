@@ -42,6 +42,7 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request, h *tenant.
 	_, err = h.Store.Rename(r.Context(), name, to, base, message, wiki.CallerFrom(r.Context()))
 	switch code := wiki.ErrorCode(err); {
 	case err == nil:
+		s.published(h, name, to)
 		seeOther(w, r, h.Root+escapePage(to))
 	case code == wiki.EINVALID || code == wiki.EEXISTS:
 		d := renameData{Name: name, Revision: base, To: to, Error: wiki.ErrorMessage(err)}
