@@ -20,6 +20,9 @@ type Wiki struct {
 	Renderer wiki.Renderer
 	Base     string // URL path of the wiki root, e.g. "/acme/"
 	Now      func() time.Time
+	// DefaultLinkStyle is the server's wikilink style for wikis whose
+	// preferences do not name one ("" = wiki.LinkTextPage).
+	DefaultLinkStyle wiki.LinkStyle
 
 	write  sync.Mutex // the wiki's write lock
 	index  sync.Mutex // serializes index catch-up
