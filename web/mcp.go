@@ -93,7 +93,7 @@ func (s *Server) newMCPService() *mcpService {
 	// warren checks Origin (CrossOriginProtection) and identity itself, and
 	// sits behind proxies that connect over loopback with the public Host,
 	// so the SDK's loopback-Host guard would refuse every proxied request.
-	base := mcp.StreamableHTTPOptions{DisableLocalhostProtection: true, MaxRequestBodyBytes: s.MaxBody,
+	base := mcp.StreamableHTTPOptions{DisableLocalhostProtection: true, MaxRequestBodyBytes: s.mcpBodyLimit(),
 		Logger: s.Logger}
 	modern, legacy := base, base
 	modern.Stateless = true

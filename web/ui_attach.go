@@ -40,19 +40,32 @@ var inertTypes = map[string]string{
 const multipartOverhead = 64 << 10
 
 // attachmentBodyLimit is the body limit of a request: the general MaxBody,
-// raised to fit a --max-blob file for an attachment upload only.
+// raised to fit a --max-blob file for an attachment upload only — a form
+// upload, or MCP's upload_attachment, which carries the file in base64.
 func (s *Server) attachmentBodyLimit(r *http.Request) int64 {
-	limit := s.MaxBody
-	if r.Method != http.MethodPost || s.Git.MaxBlob+multipartOverhead <= limit {
-		return limit
+	if r.Method != http.MethodPost {
+		return s.MaxBody
 	}
 	p := r.URL.Path
-	i := strings.Index(p, "/-/attachments/")
-	// At the wiki root: "/-/…" in host mode, "/{slug}/-/…" in path mode.
-	if i == 0 || (i > 0 && !strings.Contains(p[1:i], "/")) {
-		return s.Git.MaxBlob + multipartOverhead
+	if atWikiRoot(p, "/-/attachments/") {
+		return max(s.MaxBody, s.Git.MaxBlob+multipartOverhead)
 	}
-	return limit
+	if atWikiRoot(p, "/-/mcp") {
+		return s.mcpBodyLimit()
+	}
+	return s.MaxBody
+}
+
+// mcpBodyLimit fits one --max-blob file in base64 inside a JSON-RPC call.
+func (s *Server) mcpBodyLimit() int64 {
+	return max(s.MaxBody, s.Git.MaxBlob/3*4+4+multipartOverhead)
+}
+
+// atWikiRoot reports whether action appears in p right at a wiki's root:
+// "/-/…" in host mode, "/{slug}/-/…" in path mode.
+func atWikiRoot(p, action string) bool {
+	i := strings.Index(p, action)
+	return i == 0 || (i > 0 && !strings.Contains(p[1:i], "/"))
 }
 
 // attachmentsData is what the attachments page shows.
