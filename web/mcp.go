@@ -79,7 +79,7 @@ func (s *Server) newMCPService() *mcpService {
 	m.srv = mcp.NewServer(&mcp.Implementation{Name: "warren", Title: "warren wiki", Version: s.Version},
 		&mcp.ServerOptions{
 			Instructions:       mcpInstructions,
-			Logger:             s.Logger,
+			Logger:             mcpLogger(s.Logger),
 			SubscribeHandler:   s.mcpSubscribe,
 			UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
 			Capabilities:       &mcp.ServerCapabilities{},
@@ -94,7 +94,7 @@ func (s *Server) newMCPService() *mcpService {
 	// sits behind proxies that connect over loopback with the public Host,
 	// so the SDK's loopback-Host guard would refuse every proxied request.
 	base := mcp.StreamableHTTPOptions{DisableLocalhostProtection: true, MaxRequestBodyBytes: s.mcpBodyLimit(),
-		Logger: s.Logger}
+		Logger: mcpLogger(s.Logger)}
 	modern, legacy := base, base
 	modern.Stateless = true
 	legacy.SessionTimeout = opt.SessionIdle
