@@ -18,6 +18,23 @@ type Caller struct {
 	TokenWiki string
 	TokenCap  Role
 	ViaToken  bool
+	TokenID   int64 // which token, for per-token write limits
+	// TokenAdmin is the token's platform-admin flag; web turns it into
+	// PlatformAdmin only while the token's user is still a platform admin.
+	TokenAdmin bool
+	// Role is the caller's role on the request's wiki, set by web's
+	// authorization before a wiki handler runs (RoleNone outside a wiki).
+	// Storage reads it from a write's author to apply protected paths, so
+	// every write path gets the check without being told.
+	Role Role
+}
+
+// WithRole returns a copy of the caller holding its role on the request's
+// wiki; the caller decided by identification is never modified.
+func (c *Caller) WithRole(r Role) *Caller {
+	cp := *c
+	cp.Role = r
+	return &cp
 }
 
 // Anonymous reports whether nobody is signed in.

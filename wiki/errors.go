@@ -21,6 +21,8 @@ const (
 	EUNAVAILABLE        = "unavailable"        // this wiki cannot be served now (corrupt or too-new wiki.db)
 	EEXISTS             = "exists"             // creating something that is already there
 	EMETHOD             = "method_not_allowed" // the resource does not offer this operation
+	EQUOTA              = "quota_exceeded"     // the write would take the wiki past its quota
+	ETHROTTLED          = "too_many_requests"  // the caller's write rate is used up for now
 )
 
 // Error is an application error: a code for machines and a message that is

@@ -12,6 +12,9 @@ type Token struct {
 	CreatedAt time.Time  `db:"created_at" json:"created_at"`
 	LastUsed  *time.Time `db:"last_used" json:"last_used,omitempty"`
 	ExpiresAt *time.Time `db:"expires_at" json:"expires_at,omitempty"`
+	// PlatformAdmin tokens act as a platform admin (while their user is
+	// one); only a platform admin can create them, and only on purpose.
+	PlatformAdmin bool `db:"platform_admin" json:"platform_admin,omitempty"`
 }
 
 // User is a person warren has seen, as robot.db records them.
@@ -31,4 +34,6 @@ type AuditEntry struct {
 	Wiki   string `db:"wiki" json:"wiki,omitempty"`
 	Action string `db:"action" json:"action"`
 	Detail string `db:"detail" json:"detail,omitempty"`
+	// RequestID ties the line to the request's log lines ("" for the CLI).
+	RequestID string `db:"request_id" json:"request_id,omitempty"`
 }

@@ -84,7 +84,7 @@ func (r *Robot) AuditLog(ctx context.Context, slug string, limit int) ([]wiki.Au
 		limit = 100
 	}
 	entries := []wiki.AuditEntry{}
-	err := r.DB.R.SelectContext(ctx, &entries, `SELECT id, at, actor, wiki, action, detail FROM audit
+	err := r.DB.R.SelectContext(ctx, &entries, `SELECT id, at, actor, wiki, action, detail, request_id FROM audit
 		WHERE ? = '' OR wiki = ? ORDER BY id DESC LIMIT ?`, slug, slug, limit)
 	return entries, err
 }
@@ -92,7 +92,7 @@ func (r *Robot) AuditLog(ctx context.Context, slug string, limit int) ([]wiki.Au
 // audit writes the audit line inside the transaction that makes the change,
 // so a change is never committed without its trail or the other way round.
 func (r *Robot) audit(ctx context.Context, tx *sqlx.Tx, actor, slug, action, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, wiki, action, detail) VALUES (?, ?, ?, ?, ?)`,
-		robotTime(r.now()), actor, slug, action, detail)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, wiki, action, detail, request_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		robotTime(r.now()), actor, slug, action, detail, wiki.RequestIDFrom(ctx))
 	return err
 }

@@ -27,6 +27,9 @@ import (
 type Robot struct {
 	DB  *sqlitedb.DB
 	Now func() time.Time
+	// DefaultQuota is the quota of wikis without their own (quota.go),
+	// from --max-wiki-bytes and --max-wiki-pages. Set it before serving.
+	DefaultQuota wiki.Quota
 
 	// mu guards the write throttles below. They live in memory so that a
 	// read request by a known user or token writes robot.db at most once

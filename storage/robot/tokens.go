@@ -30,41 +30,50 @@ var secretEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").With
 // secretLen is the length of a well-formed secret, checked before hashing.
 var secretLen = len(TokenPrefix) + secretEncoding.EncodedLen(32)
 
-// CreateToken stores a new token and returns its secret (shown once). Only
-// the secret's SHA-256 is kept: the secret has 256 random bits, so a slow
-// password hash would add nothing but cost on every git request. A zero
-// expires means the token never expires.
+// CreateToken stores a new ordinary token for user, created by user
+// (IssueToken with the user as actor and no platform-admin flag).
 func (r *Robot) CreateToken(ctx context.Context, user, name, wikiSlug string, role wiki.Role, expires time.Time) (secret string, t *wiki.Token, err error) {
-	if err := validateTokenRequest(user, name, role); err != nil {
+	return r.IssueToken(ctx, user, wiki.TokenRequest{User: user, Name: name, Wiki: wikiSlug, Role: role, Expires: expires})
+}
+
+// IssueToken stores a new token and returns its secret (shown once); actor
+// is who the audit trail names. Only the secret's SHA-256 is kept: the
+// secret has 256 random bits, so a slow password hash would add nothing
+// but cost on every git request. A zero expiry means the token never
+// expires. Whether the actor may ask for req.PlatformAdmin is the
+// caller's decision (web: a platform admin signed in through the proxy;
+// CLI: the operator).
+func (r *Robot) IssueToken(ctx context.Context, actor string, req wiki.TokenRequest) (secret string, t *wiki.Token, err error) {
+	if err := validateTokenRequest(req.User, req.Name, req.Role); err != nil {
 		return "", nil, err
 	}
 	now := r.now()
-	if !expires.IsZero() && !expires.After(now) {
-		return "", nil, wiki.Errorf(wiki.EINVALID, "token expiry %s is not in the future", robotTime(expires))
+	if !req.Expires.IsZero() && !req.Expires.After(now) {
+		return "", nil, wiki.Errorf(wiki.EINVALID, "token expiry %s is not in the future", robotTime(req.Expires))
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", nil, err
 	}
 	secret = TokenPrefix + secretEncoding.EncodeToString(raw)
-	t = &wiki.Token{User: user, Name: name, Role: role.String(), CreatedAt: now}
-	if wikiSlug != "" {
-		t.Wiki = &wikiSlug
+	t = &wiki.Token{User: req.User, Name: req.Name, Role: req.Role.String(), CreatedAt: now, PlatformAdmin: req.PlatformAdmin}
+	if req.Wiki != "" {
+		t.Wiki = &req.Wiki
 	}
-	if !expires.IsZero() {
-		e := expires.UTC().Truncate(time.Second)
+	if !req.Expires.IsZero() {
+		e := req.Expires.UTC().Truncate(time.Second)
 		t.ExpiresAt = &e
 	}
 	err = r.writeTx(ctx, func(tx *sqlx.Tx) error {
-		if wikiSlug != "" {
-			if _, err := findWiki(ctx, tx, wikiSlug); err != nil {
+		if req.Wiki != "" {
+			if _, err := findWiki(ctx, tx, req.Wiki); err != nil {
 				return err
 			}
 		}
 		if err := insertToken(ctx, tx, t, hashSecret(secret)); err != nil {
 			return err
 		}
-		return r.audit(ctx, tx, user, wikiSlug, "token.create", tokenDetail(t))
+		return r.audit(ctx, tx, actor, req.Wiki, "token.create", tokenDetail(t))
 	})
 	if err != nil {
 		return "", nil, err
@@ -90,8 +99,8 @@ func insertToken(ctx context.Context, tx *sqlx.Tx, t *wiki.Token, hash string) e
 	if t.ExpiresAt != nil {
 		expires = sql.NullString{String: robotTime(*t.ExpiresAt), Valid: true}
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user, name, sha256, wiki, role, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.User, t.Name, hash, t.Wiki, t.Role, robotTime(t.CreatedAt), expires)
+	res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user, name, sha256, wiki, role, created_at, expires_at, platform_admin)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.User, t.Name, hash, t.Wiki, t.Role, robotTime(t.CreatedAt), expires, t.PlatformAdmin)
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,10 @@ func insertToken(ctx context.Context, tx *sqlx.Tx, t *wiki.Token, hash string) e
 }
 
 func tokenDetail(t *wiki.Token) string {
-	d := "id=" + robotID(t.ID) + " role=" + t.Role
+	d := "id=" + robotID(t.ID) + " user=" + t.User + " role=" + t.Role
+	if t.PlatformAdmin {
+		d += " platform_admin"
+	}
 	if t.Name != "" {
 		d += " name=" + t.Name
 	}
@@ -122,12 +134,13 @@ type tokenRow struct {
 	CreatedAt string         `db:"created_at"`
 	LastUsed  sql.NullString `db:"last_used"`
 	ExpiresAt sql.NullString `db:"expires_at"`
+	Admin     bool           `db:"platform_admin"`
 }
 
-const tokenColumns = `id, user, name, wiki, role, created_at, last_used, expires_at`
+const tokenColumns = `id, user, name, wiki, role, created_at, last_used, expires_at, platform_admin`
 
 func (row tokenRow) token() (wiki.Token, error) {
-	t := wiki.Token{ID: row.ID, User: row.User, Name: row.Name, Role: row.Role}
+	t := wiki.Token{ID: row.ID, User: row.User, Name: row.Name, Role: row.Role, PlatformAdmin: row.Admin}
 	if row.Wiki.Valid {
 		w := row.Wiki.String
 		t.Wiki = &w
@@ -165,6 +178,16 @@ func (r *Robot) Tokens(ctx context.Context, user string) ([]wiki.Token, error) {
 // RevokeToken deletes a token; user "" may revoke any (CLI), otherwise only
 // the user's own. ENOTFOUND if there is none.
 func (r *Robot) RevokeToken(ctx context.Context, user string, id int64) error {
+	actor := user
+	if actor == "" {
+		actor = "cli"
+	}
+	return r.RevokeTokenAs(ctx, actor, user, id)
+}
+
+// RevokeTokenAs is RevokeToken with the actor named apart from the owner,
+// for a platform admin revoking someone else's token (owner "": any).
+func (r *Robot) RevokeTokenAs(ctx context.Context, actor, user string, id int64) error {
 	return r.writeTx(ctx, func(tx *sqlx.Tx) error {
 		var row tokenRow
 		err := tx.GetContext(ctx, &row, `SELECT `+tokenColumns+` FROM tokens WHERE id = ? AND (? = '' OR user = ?)`, id, user, user)
@@ -175,10 +198,6 @@ func (r *Robot) RevokeToken(ctx context.Context, user string, id int64) error {
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id); err != nil {
 			return err
-		}
-		actor := user
-		if actor == "" {
-			actor = "cli"
 		}
 		return r.audit(ctx, tx, actor, row.Wiki.String, "token.revoke", "id="+robotID(id)+" user="+row.User)
 	})
@@ -199,7 +218,7 @@ func (r *Robot) VerifyToken(ctx context.Context, secret string) (*wiki.Caller, e
 		Email    string `db:"email"`
 		UserName string `db:"user_name"`
 	}
-	err := r.DB.R.GetContext(ctx, &row, `SELECT t.id, t.user, t.name, t.wiki, t.role, t.created_at, t.last_used, t.expires_at,
+	err := r.DB.R.GetContext(ctx, &row, `SELECT t.id, t.user, t.name, t.wiki, t.role, t.created_at, t.last_used, t.expires_at, t.platform_admin,
 		COALESCE(u.email, '') AS email, COALESCE(u.name, '') AS user_name
 		FROM tokens t LEFT JOIN users u ON u.login = t.user WHERE t.sha256 = ?`, hashSecret(secret))
 	if robotNoRows(err) {
@@ -220,7 +239,8 @@ func (r *Robot) VerifyToken(ctx context.Context, secret string) (*wiki.Caller, e
 		return nil, err
 	}
 	r.touchToken(ctx, t, now)
-	c := &wiki.Caller{Login: t.User, Email: row.Email, Name: row.UserName, TokenCap: capRole, ViaToken: true}
+	c := &wiki.Caller{Login: t.User, Email: row.Email, Name: row.UserName, TokenCap: capRole, ViaToken: true,
+		TokenID: t.ID, TokenAdmin: t.PlatformAdmin}
 	if t.Wiki != nil {
 		c.TokenWiki = *t.Wiki
 	}
