@@ -23,12 +23,16 @@ type Wiki struct {
 	// DefaultLinkStyle is the server's wikilink style for wikis whose
 	// preferences do not name one ("" = wiki.LinkTextPage).
 	DefaultLinkStyle wiki.LinkStyle
+	// Policy gives the wiki's protected paths and quota to every write
+	// (guard.go); nil: no rules and no quota.
+	Policy wiki.PolicySource
 
 	write  sync.Mutex // the wiki's write lock
 	index  sync.Mutex // serializes index catch-up
 	reads  readStmts  // prepared statements of the page view
 	writes writeStmts // prepared statements of the indexer
 	memo   memo       // warm answers of page views, until the indexes change
+	size   repoSize   // the repository's size for the byte quota (repo_size.go)
 }
 
 // Lock takes the wiki's write lock. Readers never take it.

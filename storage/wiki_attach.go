@@ -116,7 +116,7 @@ func (w *Wiki) DeleteAttachment(ctx context.Context, page, name, message string,
 // commitAttachment commits one attachment change on head and catches the
 // indexes up.
 func (w *Wiki) commitAttachment(ctx context.Context, head string, ch gitrepo.FileChange, message, verb, name, page string, author *wiki.Caller) (string, error) {
-	rev, err := w.Repo.Commit(ctx, gitrepo.CommitRequest{
+	rev, err := w.commit(ctx, author, gitrepo.CommitRequest{
 		Parent:      head,
 		Changes:     []gitrepo.FileChange{ch},
 		AuthorName:  author.AuthorName(),

@@ -68,7 +68,7 @@ func (w *Wiki) renameOn(ctx context.Context, head, from, to, baseRevision, messa
 	case err != nil && wiki.ErrorCode(err) != wiki.ENOTFOUND:
 		return "", err
 	}
-	rev, err := w.Repo.Commit(ctx, gitrepo.CommitRequest{
+	rev, err := w.commit(ctx, author, gitrepo.CommitRequest{
 		Parent: head,
 		Changes: []gitrepo.FileChange{
 			{Path: cur.File, Delete: true},

@@ -76,7 +76,7 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 	if cur != nil && bytes.Equal(content, current) {
 		res.Revision = cur.Revision // nothing to commit: saving unchanged text is not an edit
 	} else {
-		res.Revision, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{
+		res.Revision, err = w.commit(ctx, req.Author, gitrepo.CommitRequest{
 			Parent:      head,
 			Changes:     []gitrepo.FileChange{{Path: file, Content: content}},
 			AuthorName:  req.Author.AuthorName(),
@@ -195,7 +195,7 @@ func (w *Wiki) deletePage(ctx context.Context, name, baseRevision, message strin
 		if cur.Revision != baseRevision {
 			return wiki.Errorf(wiki.EPRECONDITION, "page %q changed since revision %s", cur.Name, baseRevision)
 		}
-		rev, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{
+		rev, err = w.commit(ctx, author, gitrepo.CommitRequest{
 			Parent:      head,
 			Changes:     []gitrepo.FileChange{{Path: cur.File, Delete: true}},
 			AuthorName:  author.AuthorName(),
