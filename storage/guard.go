@@ -44,13 +44,14 @@ func pathChanges(chs []gitrepo.FileChange) ([]wiki.PathChange, int64) {
 }
 
 // CheckWrite decides whether author may make changes that add about
-// addBytes to the repository: EFORBIDDEN naming the rule if a protected
+// addBytes to the repository (a push: the main branch's net changes and
+// the pack's size; changes may be empty for a push to another branch): EFORBIDDEN naming the rule if a protected
 // path needs a higher role than author.Role, EQUOTA (a *wiki.QuotaError
 // naming the figure, and an audit line) if the wiki would pass its quota.
 // Writes that only delete are never refused for quota, so a full wiki can
 // always be tidied. Without a Policy (tools, tests) everything passes.
 func (w *Wiki) CheckWrite(ctx context.Context, author *wiki.Caller, changes []wiki.PathChange, addBytes int64) error {
-	if w.Policy == nil || len(changes) == 0 {
+	if w.Policy == nil || (len(changes) == 0 && addBytes == 0) {
 		return nil
 	}
 	if author == nil {
@@ -88,7 +89,7 @@ func (w *Wiki) checkQuota(ctx context.Context, q wiki.Quota, changes []wiki.Path
 			}
 		}
 	}
-	if q.MaxBytes > 0 && addBytes > 0 {
+	if q.MaxBytes > 0 && addBytes > 0 && !onlyDeletes(changes) {
 		used, err := w.size.bytes(w.Repo.Dir(), w.now())
 		if err != nil {
 			return nil, err
@@ -122,6 +123,17 @@ func (w *Wiki) pageDelta(ctx context.Context, changes []wiki.PathChange) (int64,
 		}
 	}
 	return delta, nil
+}
+
+// onlyDeletes reports whether changes remove files and add none; a push
+// that only deletes still brings a small pack, which must not be refused.
+func onlyDeletes(changes []wiki.PathChange) bool {
+	for _, c := range changes {
+		if !c.Delete {
+			return false
+		}
+	}
+	return len(changes) > 0
 }
 
 // pageCount is the number of pages at HEAD, from the index.

@@ -34,6 +34,9 @@ func (s *Server) wikiRoute(min wiki.Role, fn wikiHandler) http.HandlerFunc {
 			s.fail(w, r, denial(r, c, role))
 			return
 		}
+		// The caller carries its role on this wiki from here on, so every
+		// storage write it makes is checked against protected paths.
+		r = r.WithContext(wiki.NewContextWithCaller(r.Context(), c.WithRole(role)))
 		fn(w, r, h, role)
 	}
 }

@@ -24,6 +24,8 @@ var codes = map[string]int{
 	wiki.EUNAVAILABLE:        http.StatusServiceUnavailable,
 	wiki.EEXISTS:             http.StatusConflict,
 	wiki.EMETHOD:             http.StatusMethodNotAllowed,
+	wiki.EQUOTA:              http.StatusInsufficientStorage,
+	wiki.ETHROTTLED:          http.StatusTooManyRequests,
 	wiki.EINTERNAL:           http.StatusInternalServerError,
 }
 

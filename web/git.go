@@ -75,7 +75,7 @@ func (s *Server) handleReceivePack(w http.ResponseWriter, r *http.Request, h *te
 	}
 	defer body.Close()
 	opt := gitproto.ReceiveOptions{Limits: s.Git, CanForce: role >= wiki.RoleAdmin, OnUpdated: s.afterPush(r.Context(), h), Logger: s.Logger,
-		Repacker: s.Repacker}
+		Repacker: s.Repacker, Check: s.pushCheck(h, wiki.CallerFrom(r.Context())), Moved: s.pushMoved(h, actor(r))}
 	w.Header().Set("Content-Type", "application/x-"+serviceReceive+"-result")
 	s.serveGit(w, r, func(out io.Writer) error {
 		return gitproto.ReceivePack(r.Context(), h.Store.Repository(), h.Store, body, out, opt)

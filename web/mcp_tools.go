@@ -308,6 +308,12 @@ func (s *Server) mcpWiki(ctx context.Context, extra *mcp.RequestExtra, min wiki.
 		return nil, nil, nil, &jsonrpc.Error{Code: codeForbidden,
 			Message: "Your role on this wiki (" + call.role.String() + ") does not allow this."}
 	}
+	if min >= wiki.RoleEditor {
+		// A write tool draws on the caller's write bucket like any write.
+		if err := s.takeWrite(nil, nil, call.caller); err != nil {
+			return nil, nil, nil, toolError(s, err)
+		}
+	}
 	store, release, err := s.Pool.Acquire(ctx, call.slug)
 	if err != nil {
 		return nil, nil, nil, toolError(s, err)

@@ -33,8 +33,9 @@ type Server struct {
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
-	LoginURL   string     // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
-	MCP        MCPOptions // bounds of MCP sessions (mcp.go)
+	LoginURL   string        // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	MCP        MCPOptions    // bounds of MCP sessions (mcp.go)
+	Writes     *WriteLimiter // per-writer token buckets (ratelimit.go); nil: writes are not limited
 
 	once    sync.Once
 	handler http.Handler
@@ -73,6 +74,7 @@ func (s *Server) build() {
 	cop := http.NewCrossOriginProtection()
 	var h http.Handler = resolver
 	h = cop.Handler(h)
+	h = s.throttleWrites(h) // after identify: buckets are per user or token
 	h = s.identify(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)

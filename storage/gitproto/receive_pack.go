@@ -39,6 +39,15 @@ type ReceiveOptions struct {
 	// Logger receives failures the client cannot be told about; nil
 	// discards them.
 	Logger *slog.Logger
+	// Check, if set, sees the push once its commands passed the ref policy
+	// and the object checks, before anything is installed or moved
+	// (receive_check.go). An error with a wiki code other than EINTERNAL
+	// refuses every command with its message, so nothing is updated; any
+	// other error fails the push as a server error.
+	Check func(ctx context.Context, p *PushCheck) error
+	// Moved, if set, is told which updates took effect, after the write
+	// lock is released (for the audit trail).
+	Moved func(ctx context.Context, updates []RefUpdate)
 }
 
 // ReceivePack serves one stateless-rpc git-receive-pack request: it reads
@@ -99,6 +108,11 @@ func (rp *receiver) run(ctx context.Context) error {
 		return err
 	}
 	accepted := rp.accepted()
+	if ok, err := rp.runCheck(ctx, accepted); err != nil {
+		return err
+	} else if !ok {
+		accepted = nil // refused as a whole: nothing is installed or moved
+	}
 	if err := ctx.Err(); err != nil {
 		return err // the client is gone: move nothing
 	}
@@ -120,6 +134,9 @@ func (rp *receiver) run(ctx context.Context) error {
 			rp.log("index update after push failed", err)
 			rp.rep.message("the push is saved, but updating the wiki's pages failed; they catch up on the next change")
 		}
+	}
+	if moved && rp.opt.Moved != nil {
+		rp.opt.Moved(context.WithoutCancel(ctx), rp.movedUpdates())
 	}
 	if rp.in != nil && len(rp.in.Objects) > 0 && moved && rp.opt.Repacker != nil {
 		rp.opt.Repacker.Enqueue(rp.repo)

@@ -28,6 +28,7 @@ type pushCommand struct {
 	name     string
 	reason   string // why it was refused; "" while it is still accepted
 	moved    bool   // the ref was updated
+	forced   bool   // an admin's update that rewrites history (receive_check.go)
 }
 
 func (c *pushCommand) isDelete() bool { return c.new.IsZero() }

@@ -65,8 +65,11 @@ func (rp *receiver) checkCommand(v *pushValidator, c *pushCommand) error {
 	if err := v.checkTip(c.name, c.new); err != nil {
 		return refuseOrFail(c, err)
 	}
-	if c.isCreate() || rp.opt.CanForce {
+	if c.isCreate() {
 		return nil
+	}
+	if rp.opt.CanForce {
+		return rp.noteForced(v, c, isBranch)
 	}
 	if !isBranch {
 		c.refuse("tag already exists; moving a tag needs the admin role")

@@ -20,6 +20,7 @@ import (
 	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/web"
+	"github.com/warren-wiki/warren/wiki"
 	"github.com/warren-wiki/warren/wiki/markdown"
 	"golang.org/x/sync/semaphore"
 )
@@ -40,6 +41,16 @@ type Config struct {
 	Logger     *slog.Logger
 	Version    string
 	LoginURL   string // where anonymous visitors sign in ("" hides the link)
+	Farm       FarmConfig
+}
+
+// FarmConfig holds what running a farm needs (farm.go): default quotas,
+// write rate limits and how long the audit trail is kept.
+type FarmConfig struct {
+	Quota          wiki.Quota    // default quota of wikis without their own (0: no limit)
+	WriteRate      float64       // writes per second per user or token; 0: unlimited
+	WriteBurst     int           // writes allowed at once before the rate applies
+	AuditRetention time.Duration // audit lines older than this are pruned; 0: kept for ever
 }
 
 // Main is one warren server: Open builds it, Server serves it, Close shuts
@@ -52,6 +63,7 @@ type Main struct {
 	Server   *web.Server
 
 	closing sync.WaitGroup // background closes of evicted wikis
+	farm    farmTasks      // the audit pruner (farm.go)
 }
 
 // Open opens robot.db, sweeps leftovers of interrupted wiki creations and
@@ -66,12 +78,14 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Robot = rb
+	rb.DefaultQuota = c.Farm.Quota
 	if err := robot.SweepLeftovers(c.DataDir); err != nil {
 		c.Logger.Warn("sweep leftovers", "err", err)
 	}
 	m.Repacker = &gitrepo.Repacker{Logger: c.Logger}
 	m.Pool = m.newPool()
 	m.Server = m.newServer()
+	m.startFarm()
 	return nil
 }
 
@@ -81,7 +95,11 @@ func (m *Main) newPool() *tenant.Pool {
 	return &tenant.Pool{Max: max(m.Config.MaxOpen, 1), IdleTTL: m.Config.IdleTTL, Logger: m.Config.Logger,
 		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
 			base := tenant.Root(m.Server.BaseDomain, slug)
-			return storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base)
+			w, err := storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base)
+			if err == nil {
+				w.Policy = m.Robot // protected paths and quotas (storage/guard.go)
+			}
+			return w, err
 		},
 		Closer: m.closeInBackground,
 	}
@@ -130,6 +148,7 @@ func (m *Main) Close() error {
 			first = err
 		}
 	}
+	m.stopFarm()
 	if m.Repacker != nil {
 		keep(m.Repacker.Close())
 	}
