@@ -24,6 +24,7 @@ func (s *Server) registerAPIRoutes(r *mux.Router) {
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiDeletePage)).Methods("DELETE")
 	r.HandleFunc("/changes", s.wikiRoute(wiki.RoleViewer, s.apiChanges)).Methods("GET")
 	r.HandleFunc("/search", s.wikiRoute(wiki.RoleViewer, s.apiSearch)).Methods("GET")
+	s.registerProtectAPI(r) // api_protect.go
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, wiki.Errorf(wiki.ENOTFOUND, "No such API endpoint."))
 	})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/warren-wiki/warren/tenant"
@@ -55,8 +56,15 @@ func denial(r *http.Request, c *wiki.Caller, role wiki.Role) error {
 	return wiki.Errorf(wiki.EFORBIDDEN, "Your role on this wiki (%s) does not allow this.", role)
 }
 
-// isPlatformAdmin reports whether c may create and delete wikis.
+// isPlatformAdmin reports whether c may create and delete wikis and use
+// the management API. A token is one only if it was created as a
+// platform-admin token, and only while its user is named in --admin by
+// login (tokens carry no groups): an ordinary token of a platform admin
+// acts as an ordinary user, whatever its user may do in the browser.
 func (s *Server) isPlatformAdmin(c *wiki.Caller) bool {
+	if c.ViaToken {
+		return c.TokenAdmin && !c.Anonymous() && slices.Contains(s.Admins, c.Login)
+	}
 	if c.PlatformAdmin {
 		return true
 	}

@@ -185,7 +185,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			return
 		}
 		if !c.Anonymous() {
-			c.PlatformAdmin = c.PlatformAdmin || (!c.ViaToken && s.isPlatformAdmin(c))
+			c.PlatformAdmin = s.isPlatformAdmin(c)
 			if err := s.Robot.SeeUser(r.Context(), c); err != nil {
 				s.Logger.Warn("record user", "user", c.Login, "err", err)
 			}

@@ -107,6 +107,7 @@ func (s *Server) platformRouter() http.Handler {
 		r.Handle("/-/metrics", s.metricsHandler()).Methods("GET")
 	}
 	r.PathPrefix("/-/static/").Handler(s.staticHandler())
+	s.registerPlatformAPI(r.PathPrefix("/-/api/").Subrouter()) // api_platform.go
 	s.registerPlatformRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))

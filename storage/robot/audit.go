@@ -2,6 +2,7 @@ package robot
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -56,9 +57,9 @@ func (r *Robot) PruneAudit(ctx context.Context, before time.Time) (int64, error)
 // the trail never grows without bound on a farm nobody tends.
 type AuditPruner struct {
 	Robot     *Robot
-	Retention time.Duration // lines older than this go; <= 0: keep for ever
-	Interval  time.Duration // 0: daily
-	Logf      func(msg string, args ...any)
+	Retention time.Duration                                   // lines older than this go; <= 0: keep for ever
+	Interval  time.Duration                                   // 0: daily
+	Log       func(level slog.Level, msg string, args ...any) // nil: silent
 }
 
 // Run prunes until ctx ends.
@@ -84,12 +85,12 @@ func (p *AuditPruner) Run(ctx context.Context) {
 
 func (p *AuditPruner) pruneOnce(ctx context.Context) {
 	n, err := p.Robot.PruneAudit(ctx, p.Robot.now().Add(-p.Retention))
-	if p.Logf == nil {
+	if p.Log == nil {
 		return
 	}
 	if err != nil && ctx.Err() == nil {
-		p.Logf("prune audit trail failed", "err", err)
+		p.Log(slog.LevelWarn, "prune audit trail failed", "err", err)
 	} else if n > 0 {
-		p.Logf("pruned audit trail", "lines", n, "retention", p.Retention.String())
+		p.Log(slog.LevelInfo, "pruned audit trail", "lines", n, "retention", p.Retention.String())
 	}
 }

@@ -2,6 +2,7 @@ package robot_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -163,7 +164,7 @@ func TestAuditPrunerRunsAtStart(t *testing.T) {
 	}
 	pruned := make(chan string, 4)
 	p := &robot.AuditPruner{Robot: r, Retention: robot.DefaultAuditRetention, Interval: time.Hour,
-		Logf: func(msg string, _ ...any) { pruned <- msg }}
+		Log: func(_ slog.Level, msg string, _ ...any) { pruned <- msg }}
 	done := make(chan struct{})
 	go func() { p.Run(ctx); close(done) }()
 	if msg := <-pruned; !strings.Contains(msg, "pruned") {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 
 	"github.com/warren-wiki/warren/storage/robot"
@@ -25,7 +26,7 @@ func (m *Main) startFarm() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.farm.cancel = cancel
 	p := &robot.AuditPruner{Robot: m.Robot, Retention: c.AuditRetention,
-		Logf: func(msg string, args ...any) { m.Config.Logger.Info(msg, args...) }}
+		Log: func(level slog.Level, msg string, args ...any) { m.Config.Logger.Log(ctx, level, msg, args...) }}
 	m.farm.done.Go(func() { p.Run(ctx) })
 }
 
