@@ -80,7 +80,8 @@ func newRootCmd(started *bool) *cobra.Command {
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newServeCmd(), newWikiCmd(), newGrantCmd(), newRevokeCmd(), newGrantsCmd(), newTokenCmd(), newDemoCmd())
+	root.AddCommand(newServeCmd(), newWikiCmd(), newGrantCmd(), newRevokeCmd(), newGrantsCmd(), newTokenCmd(), newDemoCmd(),
+		newProtectCmd(), newUnprotectCmd(), newQuotaCmd(), newAuditCmd()) // farm.go, protect.go, audit.go
 	return root
 }
 

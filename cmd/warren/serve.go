@@ -33,6 +33,7 @@ type serveConfig struct {
 	idleTTL                                               time.Duration
 	maxBody, maxBlob, maxPush                             int64
 	dev                                                   bool
+	farm                                                  farmFlags // farm.go
 }
 
 func newServeCmd() *cobra.Command {
@@ -70,6 +71,7 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&c.dev, "dev", false, "development: loopback requests without identity act as a platform admin; loopback listen only")
 	f.StringVar(&c.debugAddr, "debug-addr", "", "serve pprof on this address (off by default; keep it on loopback)")
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	addFarmFlags(f, &c.farm)
 	return cmd
 }
 
@@ -92,7 +94,11 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
 		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
 	}
-	m := &app.Main{Config: app.Config{
+	farm, err := c.farm.config()
+	if err != nil {
+		return err
+	}
+	m := &app.Main{Config: app.Config{Farm: farm,
 		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
 		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},

@@ -17,6 +17,7 @@ func newTokenCmd() *cobra.Command {
 
 func newTokenCreateCmd() *cobra.Command {
 	var data, user, slug, role, expires, name string
+	var platformAdmin bool
 	cmd := &cobra.Command{
 		Use:   "create --user LOGIN [--wiki SLUG] [--role viewer|editor|admin] [--expires 90d|24h|never] [--name N]",
 		Short: "Create a token; its secret is the last line printed, shown only once",
@@ -42,7 +43,8 @@ func newTokenCreateCmd() *cobra.Command {
 				return err
 			}
 			defer rb.Close()
-			secret, t, err := rb.CreateToken(cmd.Context(), user, name, slug, capRole, until)
+			secret, t, err := rb.IssueToken(cmd.Context(), cliActor, wiki.TokenRequest{User: user, Name: name, Wiki: slug,
+				Role: capRole, Expires: until, PlatformAdmin: platformAdmin})
 			if err != nil {
 				return err
 			}
@@ -60,6 +62,7 @@ func newTokenCreateCmd() *cobra.Command {
 	f.StringVar(&role, "role", "editor", "highest role the token may use: viewer, editor or admin")
 	f.StringVar(&expires, "expires", "90d", "lifetime (90d, 24h, …), a date (2027-01-31) or never")
 	f.StringVar(&name, "name", "", "a note to recognise the token by, e.g. the machine it lives on")
+	f.BoolVar(&platformAdmin, "platform-admin", false, "the token also acts as a platform admin (management API), while --user is named in serve's --admin")
 	return cmd
 }
 
@@ -99,7 +102,11 @@ func describeToken(t *wiki.Token) string {
 	if t.Wiki != nil {
 		scope = "wiki " + *t.Wiki
 	}
-	return fmt.Sprintf("%s, role up to %s, expires %s", scope, t.Role, formatExpiry(t.ExpiresAt))
+	admin := ""
+	if t.PlatformAdmin {
+		admin = ", platform admin"
+	}
+	return fmt.Sprintf("%s, role up to %s%s, expires %s", scope, t.Role, admin, formatExpiry(t.ExpiresAt))
 }
 
 func formatExpiry(t *time.Time) string {
