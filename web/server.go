@@ -108,6 +108,7 @@ func (s *Server) platformRouter() http.Handler {
 	}
 	r.PathPrefix("/-/static/").Handler(s.staticHandler())
 	s.registerPlatformAPI(r.PathPrefix("/-/api/").Subrouter()) // api_platform.go
+	s.registerAuditUI(r)                                       // ui_audit.go
 	s.registerPlatformRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
