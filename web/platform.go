@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
-	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -115,17 +114,16 @@ func (s *Server) handleCreateWiki(w http.ResponseWriter, r *http.Request) {
 
 // createWiki writes the robot.db row and the repository with its home page.
 func (s *Server) createWiki(r *http.Request, c *wiki.Caller, f createForm, vis wiki.Visibility) error {
-	title := f.Title
-	if title == "" {
-		title = f.Slug
-	}
-	home := "# " + title + "\n\nWelcome to your new wiki. Edit this page to get started.\n"
 	owner := ""
 	if !c.Anonymous() {
 		owner = c.Login
 	}
-	return s.Robot.CreateWiki(r.Context(), actor(r), wiki.Wiki{Slug: f.Slug, Title: title, Owner: owner, Visibility: vis},
-		[]gitrepo.FileChange{{Path: wiki.PageFile(wiki.HomePage), Content: []byte(home)}})
+	// The same preparation and first page as the management API's.
+	nw, err := prepareNewWiki(wiki.Wiki{Slug: f.Slug, Title: f.Title, Owner: owner, Visibility: vis})
+	if err != nil {
+		return err
+	}
+	return s.Robot.CreateWiki(r.Context(), actor(r), nw, welcomePage(nw))
 }
 
 // platformDenial is the error for a platform action the caller may not take.
