@@ -3,7 +3,11 @@
 // three-way merge and conflicts kept as drafts), read, history, rename,
 // attachments, drafts, search, backlinks, the render cache and the memo of
 // warm page views. The indexes catch up from a watermark after any ref
-// update, so a crash or an out-of-band push heals on the next open.
+// update, so a crash or an out-of-band push heals on the next open. Every
+// change to the main branch goes through one guarded commit that applies
+// the wiki's write policy — protected paths for the author's role, and
+// quotas — which it asks of a wiki.PolicySource (robot.db, wired by
+// cmd/warren); pushes are asked the same through CheckWrite.
 //
 // It knows nothing of HTTP or of which wiki a request is for. Of the
 // project it imports gitrepo, sqlitedb, textdiff, internal/durable, schema

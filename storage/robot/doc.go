@@ -1,5 +1,7 @@
 // Package robot owns robot.db, the platform database: which wikis exist,
-// users, grants, personal access tokens and the audit trail, and it creates
+// users, grants, personal access tokens (platform-admin ones only on
+// purpose), each wiki's protected paths and quota, and the audit trail
+// (queried, and pruned by AuditPruner), and it creates
 // and deletes a wiki's folder crash-safely (the repository built under a
 // dot-name, renamed into place inside the robot.db transaction).
 //
