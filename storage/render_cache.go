@@ -27,8 +27,10 @@ func (w *Wiki) cachedHTML(ctx context.Context, blob string) (htm, toc string, ok
 	err = w.DB.R.GetContext(ctx, &row,
 		`SELECT html, toc FROM render_cache WHERE blob = ? AND renderer_version = ?`, blob, w.Renderer.Version())
 	if errors.Is(err, sql.ErrNoRows) {
+		w.Stats.renderLookup(false)
 		return "", "", false, nil
 	}
+	w.Stats.renderLookup(err == nil)
 	return row.HTML, row.TOC, err == nil, err
 }
 

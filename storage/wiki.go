@@ -26,6 +26,8 @@ type Wiki struct {
 	// Policy gives the wiki's protected paths and quota to every write
 	// (guard.go); nil: no rules and no quota.
 	Policy wiki.PolicySource
+	// Stats, if set, counts render cache hits for the metrics (stats.go).
+	Stats *Stats
 
 	write  sync.Mutex // the wiki's write lock
 	index  sync.Mutex // serializes index catch-up

@@ -82,10 +82,12 @@ const maxPushChanges = 5000
 // log gained since the push began, so a push is a change like any other.
 func (s *Server) afterPush(ctx context.Context, h *tenant.Handle) func(context.Context) error {
 	mark := changeMark(ctx, h)
+	pushed := s.webhookPushStart(ctx, h) // webhook_events.go
 	return func(ctx context.Context) error {
 		if err := h.Store.Sync(ctx); err != nil {
 			return err
 		}
+		pushed(ctx)
 		s.published(h, changedSince(ctx, h, mark)...)
 		return nil
 	}

@@ -17,6 +17,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	ops      *opsMetrics // saves, pushes, clones, webhooks, throttling (metrics_ops.go)
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -34,6 +35,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		}, []string{"kind"}),
 	}
 	reg.MustRegister(m.requests, m.duration)
+	m.ops = newOpsMetrics(reg)
 	return m
 }
 

@@ -65,6 +65,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	note   requestNote // filled by inner layers for the access log (access_log.go)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -104,14 +105,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(wiki.NewContextWithRequestID(r.Context(), id))
+		countBody(r, &sw.note)
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
 		s.metrics.observe(r, sw.status, d)
-		s.Logger.Debug("request", "req", id, "method", r.Method, "path", r.URL.Path,
-			"status", sw.status, "bytes", sw.bytes, "ms", float64(d.Microseconds())/1000)
+		s.accessLog(r, id, sw, d)
 	})
 }
 

@@ -31,8 +31,9 @@ type platformData struct {
 // wikiEntry is one readable wiki in the list.
 type wikiEntry struct {
 	wiki.Wiki
-	URL  string
-	Role string
+	URL   string
+	Role  string
+	Usage *wikiUsage // nil until measured (farm_jobs.go)
 }
 
 // createForm keeps what a platform admin typed when creation was refused.
@@ -60,6 +61,7 @@ func (s *Server) wikiListPage(w http.ResponseWriter, r *http.Request, status int
 		Form:         form,
 		Visibilities: []wiki.Visibility{wiki.Private, wiki.Internal, wiki.Public},
 	}
+	usage := s.usageForList(ctx)
 	for i := range all {
 		role, err := s.Robot.Role(ctx, &all[i], c)
 		if err != nil {
@@ -67,7 +69,9 @@ func (s *Server) wikiListPage(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 		if role >= wiki.RoleViewer {
-			d.Wikis = append(d.Wikis, wikiEntry{Wiki: all[i], URL: s.wikiURL(r, all[i].Slug), Role: role.String()})
+			u, ok := usage[all[i].Slug]
+			d.Wikis = append(d.Wikis, wikiEntry{Wiki: all[i], URL: s.wikiURL(r, all[i].Slug), Role: role.String(),
+				Usage: listUsage(u, ok, role)})
 		}
 	}
 	v := s.platformView(r, "Wikis")

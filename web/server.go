@@ -33,16 +33,23 @@ type Server struct {
 	Logger     *slog.Logger
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
-	LoginURL   string        // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
-	MCP        MCPOptions    // bounds of MCP sessions (mcp.go)
-	Writes     *WriteLimiter // per-writer token buckets (ratelimit.go); nil: writes are not limited
+	LoginURL   string         // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	MCP        MCPOptions     // bounds of MCP sessions (mcp.go)
+	Writes     *WriteLimiter  // per-writer token buckets (ratelimit.go); nil: writes are not limited
+	Webhooks   WebhookOptions // bounds of webhook deliveries (webhook_send.go)
+	// MetricsElsewhere: /-/metrics is served on its own listener
+	// (--metrics-listen, MetricsHandler), not here. Otherwise it is served
+	// here to platform admins only.
+	MetricsElsewhere bool
 
 	once    sync.Once
 	handler http.Handler
 	ui      *ui
 	metrics *metrics
-	changes *changeHub  // page changes, for MCP subscriptions (mcp_hub.go)
-	mcp     *mcpService // the MCP endpoint of every wiki (mcp.go)
+	changes *changeHub      // page changes, for MCP subscriptions (mcp_hub.go)
+	mcp     *mcpService     // the MCP endpoint of every wiki (mcp.go)
+	hooks   *webhookService // webhook events and deliveries (webhook_events.go)
+	usage   usageCounter    // requests and saves per wiki (usage.go)
 }
 
 // ServeHTTP builds the handler chain once and serves the request.
@@ -64,10 +71,11 @@ func (s *Server) build() {
 		Robot:      s.Robot,
 		Pool:       s.Pool,
 		BaseDomain: s.BaseDomain,
-		Wiki:       s.wikiRouter(),
-		Platform:   s.platformRouter(),
+		Wiki:       s.noteWiki(s.wikiRouter()),
+		Platform:   s.noteCaller(s.platformRouter()),
 		Fail:       s.fail,
 	}
+	s.listenForChanges() // webhooks, usage, metrics (farm_jobs.go)
 	// git and API clients send neither Origin nor Sec-Fetch-Site, so
 	// CrossOriginProtection lets them through; it refuses only cross-site
 	// browser requests, which is what CSRF needs.
@@ -89,7 +97,10 @@ func (s *Server) wikiRouter() http.Handler {
 	r.SkipClean(true)
 	r.UseEncodedPath()
 	s.registerGitRoutes(r)
-	s.registerAPIRoutes(r.PathPrefix("/-/api/").Subrouter())
+	r.Use(noteRoute)
+	api := r.PathPrefix("/-/api/").Subrouter()
+	s.registerFarmRunAPI(api)
+	s.registerAPIRoutes(api)
 	s.registerMCPRoutes(r)
 	r.PathPrefix("/-/static/").Handler(s.staticHandler())
 	s.registerUIRoutes(r)
@@ -102,9 +113,10 @@ func (s *Server) wikiRouter() http.Handler {
 // platformRouter routes the root: the wiki list, health, metrics, assets.
 func (s *Server) platformRouter() http.Handler {
 	r := mux.NewRouter()
+	r.Use(noteRoute)
 	r.HandleFunc("/-/healthz", s.handleHealth).Methods("GET", "HEAD")
-	if s.Registry != nil {
-		r.Handle("/-/metrics", s.metricsHandler()).Methods("GET")
+	if s.Registry != nil && !s.MetricsElsewhere {
+		r.Handle("/-/metrics", s.platformAdminOnly(s.metricsHandler())).Methods("GET")
 	}
 	r.PathPrefix("/-/static/").Handler(s.staticHandler())
 	s.registerPlatformAPI(r.PathPrefix("/-/api/").Subrouter()) // api_platform.go

@@ -28,6 +28,8 @@ type serveConfig struct {
 	userHeader, emailHeader, nameHeader, groupsHeader     string
 	groupsSep, secretHeader, secret                       string
 	loginURL                                              string
+	logFormat, metricsListen                              string
+	webhooks                                              web.WebhookOptions
 	trusted, admins                                       []string
 	maxOpen                                               int
 	idleTTL                                               time.Duration
@@ -72,13 +74,14 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.debugAddr, "debug-addr", "", "serve pprof on this address (off by default; keep it on loopback)")
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	addFarmFlags(f, &c.farm)
+	farmRunFlags(f, &c) // serve_farmrun.go
 	return cmd
 }
 
 // runServe wires warren together and serves until ctx ends, then shuts
 // down gracefully: in-flight requests finish, wikis and robot.db close.
 func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (int, error) }) error {
-	logger, err := newLogger(c.logLevel)
+	logger, err := newLogger(c.logLevel, c.logFormat)
 	if err != nil {
 		return err
 	}
@@ -90,6 +93,9 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		if err := loopbackOnly(c.listen); err != nil {
 			return err
 		}
+	}
+	if err := checkFarmRunFlags(c); err != nil {
+		return err
 	}
 	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
 		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
@@ -103,6 +109,7 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
 		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL,
+		Webhooks: c.webhooks, MetricsElsewhere: c.metricsListen != "",
 	}}
 	if m.Config.LoginURL == "" {
 		m.Config.LoginURL = web.DefaultLoginURL(c.preset)
@@ -111,6 +118,13 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		return err
 	}
 	defer m.Close()
+	if c.metricsListen != "" {
+		stop, err := serveMetrics(c.metricsListen, m.Server, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	return listenAndServe(ctx, c, m.Server, logger, out)
 }
 
@@ -125,6 +139,7 @@ func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, logger *
 	if c.debugAddr != "" {
 		go serveDebug(c.debugAddr, logger)
 	}
+
 	if c.dev {
 		logger.Warn("DEVELOPMENT MODE: every loopback request without identity acts as a platform admin. Never use --dev in production.")
 	}
@@ -209,10 +224,10 @@ func loopbackOnly(listen string) error {
 	return nil
 }
 
-func newLogger(level string) (*slog.Logger, error) {
+func newLogger(level, format string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, usageErr("invalid --log-level %q", level)
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+	return loggerTo(os.Stderr, l, format)
 }

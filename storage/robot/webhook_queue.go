@@ -3,6 +3,7 @@ package robot
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,15 +89,23 @@ const deliveryColumns = `d.id, d.hook, d.wiki, d.event, d.payload, d.state, d.at
 	d.last_at, d.last_status, d.last_error, d.last_body, h.url, h.secret`
 
 // ClaimDueDeliveries takes up to limit pending deliveries that are due,
-// oldest due first, counts the attempt and leases each for lease: until
-// then no other claim returns it, and if the process dies meanwhile it is
-// due again afterwards.
-func (r *Robot) ClaimDueDeliveries(ctx context.Context, limit int, lease time.Duration) ([]wiki.WebhookDelivery, error) {
+// at most one per hook and none of the hooks in busy (those with an attempt
+// in flight), oldest due first. It counts the attempt and leases each
+// delivery for lease: until then no other claim returns it, and if the
+// process dies meanwhile it is due again afterwards. One delivery per hook
+// at a time means a slow receiver holds one worker, never all of them.
+func (r *Robot) ClaimDueDeliveries(ctx context.Context, limit int, lease time.Duration, busy []int64) ([]wiki.WebhookDelivery, error) {
 	now := r.exactNow()
+	skip, err := json.Marshal(append([]int64{}, busy...))
+	if err != nil {
+		return nil, err
+	}
 	var rows []deliveryRow
-	err := r.writeTx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.SelectContext(ctx, &rows, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhooks h ON h.id = d.hook
-			WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`, now.UnixMilli(), limit)
+	err = r.writeTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.SelectContext(ctx, &rows, `SELECT `+deliveryColumns+` FROM (
+				SELECT *, row_number() OVER (PARTITION BY hook ORDER BY next_at, id) AS n FROM webhook_deliveries
+				WHERE state = 'pending' AND next_at <= ? AND hook NOT IN (SELECT value FROM json_each(?))
+			) d JOIN webhooks h ON h.id = d.hook WHERE d.n = 1 ORDER BY d.next_at, d.id LIMIT ?`, now.UnixMilli(), string(skip), limit)
 		if err != nil {
 			return err
 		}

@@ -159,4 +159,3 @@ func (r *Robot) SetWebhookMark(ctx context.Context, slug string, seq int64) erro
 		return err
 	})
 }
-

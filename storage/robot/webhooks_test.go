@@ -37,15 +37,15 @@ func TestWebhookQueueLifecycle(t *testing.T) {
 	if _, err := r.EnqueueEvent(ctx, "acme", wiki.EventPageChange, []byte(`{}`), 7, 9); wiki.ErrorCode(err) != wiki.ECONFLICT {
 		t.Fatalf("second enqueue from the old mark: %v, want conflict", err)
 	}
-	got, err := r.ClaimDueDeliveries(ctx, 10, time.Minute)
+	got, err := r.ClaimDueDeliveries(ctx, 10, time.Minute, nil)
 	if err != nil || len(got) != 2 || got[0].Attempts != 1 || got[0].URL == "" || string(got[0].Payload) != `{"x":1}` {
 		t.Fatalf("claim = %+v, %v", got, err)
 	}
-	if again, _ := r.ClaimDueDeliveries(ctx, 10, time.Minute); len(again) != 0 {
+	if again, _ := r.ClaimDueDeliveries(ctx, 10, time.Minute, nil); len(again) != 0 {
 		t.Fatalf("leased deliveries claimed again: %+v", again)
 	}
 	clock.Advance(2 * time.Minute) // the lease ran out: as after a crash mid-attempt
-	again, _ := r.ClaimDueDeliveries(ctx, 10, time.Minute)
+	again, _ := r.ClaimDueDeliveries(ctx, 10, time.Minute, nil)
 	if len(again) != 2 || again[0].Attempts != 2 {
 		t.Fatalf("after the lease: %+v", again)
 	}

@@ -42,6 +42,11 @@ type Config struct {
 	Version    string
 	LoginURL   string // where anonymous visitors sign in ("" hides the link)
 	Farm       FarmConfig
+	Webhooks   web.WebhookOptions
+	// MetricsElsewhere: metrics are served by MetricsHandler on a listener
+	// of their own (--metrics-listen), not under /-/metrics.
+	MetricsElsewhere bool
+	UsageFlush       time.Duration // how often usage counts reach robot.db (1m)
 }
 
 // FarmConfig holds what running a farm needs (farm.go): default quotas,
@@ -61,9 +66,12 @@ type Main struct {
 	Pool     *tenant.Pool
 	Repacker *gitrepo.Repacker
 	Server   *web.Server
+	Stats    *storage.Stats // counters every open wiki shares, for metrics
 
-	closing sync.WaitGroup // background closes of evicted wikis
-	farm    farmTasks      // the audit pruner (farm.go)
+	closing  sync.WaitGroup     // background closes of evicted wikis
+	farm     farmTasks          // the audit pruner (farm.go)
+	stopJobs context.CancelFunc // ends the server's background jobs
+	jobs     sync.WaitGroup
 }
 
 // Open opens robot.db, sweeps leftovers of interrupted wiki creations and
@@ -83,10 +91,24 @@ func (m *Main) Open(ctx context.Context) error {
 		c.Logger.Warn("sweep leftovers", "err", err)
 	}
 	m.Repacker = &gitrepo.Repacker{Logger: c.Logger}
+	m.Stats = &storage.Stats{}
 	m.Pool = m.newPool()
 	m.Server = m.newServer()
 	m.startFarm()
+	if m.Server.Registry != nil {
+		pm := registerFarmMetrics(m.Server.Registry, m.Pool, m.Stats)
+		m.Pool.Open = pm.timedOpen(m.Pool.Open)
+	}
+	m.startJobs(ctx)
 	return nil
+}
+
+// startJobs runs the server's background work (webhooks, usage) until
+// Close. It outlives ctx, which only bounds opening.
+func (m *Main) startJobs(ctx context.Context) {
+	jobs, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopJobs = stop
+	m.jobs.Go(func() { m.Server.RunJobs(jobs, web.JobOptions{UsageFlush: m.Config.UsageFlush}) })
 }
 
 // newPool builds the pool that opens each wiki at most once.
@@ -98,6 +120,7 @@ func (m *Main) newPool() *tenant.Pool {
 			w, err := storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base)
 			if err == nil {
 				w.Policy = m.Robot // protected paths and quotas (storage/guard.go)
+				w.Stats = m.Stats
 			}
 			return w, err
 		},
@@ -114,6 +137,7 @@ func (m *Main) newServer() *web.Server {
 		// Pack builds are CPU-bound: more at once than cores only adds memory.
 		Packers:  semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))),
 		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version, LoginURL: c.LoginURL,
+		Webhooks: c.Webhooks, MetricsElsewhere: c.MetricsElsewhere,
 	}
 	if c.Metrics {
 		reg := prometheus.NewRegistry()
@@ -149,6 +173,10 @@ func (m *Main) Close() error {
 		}
 	}
 	m.stopFarm()
+	if m.stopJobs != nil {
+		m.stopJobs() // flushes usage, finishes webhook attempts in flight
+		m.jobs.Wait()
+	}
 	if m.Repacker != nil {
 		keep(m.Repacker.Close())
 	}
