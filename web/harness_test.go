@@ -54,6 +54,7 @@ func MustStartServer(tb testing.TB, opts ...ServerOption) *TestServer {
 	for _, o := range opts {
 		o(m.Server)
 	}
+	m.Start()
 	ts := &TestServer{DataDir: data, Robot: m.Robot, Server: m.Server, Pool: m.Pool, Main: m}
 	ts.HTTP = httptest.NewServer(ts.Server)
 	ts.URL = ts.HTTP.URL

@@ -265,15 +265,24 @@ func webhookClient(opt WebhookOptions) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// refusePrivate is a dialer's Control: it refuses loopback, private,
-// link-local, unspecified and multicast addresses.
+// refusePrivate is a dialer's Control: it refuses the addresses
+// CheckWebhookAddress refuses.
 func refusePrivate(_, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return err
 	}
-	ip := ap.Addr().Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+	return CheckWebhookAddress(ap.Addr())
+}
+
+// CheckWebhookAddress refuses the addresses a webhook must not reach
+// unless the operator allows it: loopback, private (RFC 1918, ULA), shared
+// (CGNAT), link-local (cloud metadata services live there), unspecified
+// and multicast, IPv4-mapped IPv6 forms included. Deliveries apply it to
+// the address actually dialed.
+func CheckWebhookAddress(ip netip.Addr) error {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() || cgnat.Contains(ip) {
 		return fmt.Errorf("webhook target %s is a private address (serve with --webhook-allow-private to allow it)", ip)
 	}

@@ -118,6 +118,7 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		return err
 	}
 	defer m.Close()
+	m.Start()
 	if c.metricsListen != "" {
 		stop, err := serveMetrics(c.metricsListen, m.Server, logger)
 		if err != nil {

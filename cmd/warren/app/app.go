@@ -99,14 +99,14 @@ func (m *Main) Open(ctx context.Context) error {
 		pm := registerFarmMetrics(m.Server.Registry, m.Pool, m.Stats)
 		m.Pool.Open = pm.timedOpen(m.Pool.Open)
 	}
-	m.startJobs(ctx)
 	return nil
 }
 
-// startJobs runs the server's background work (webhooks, usage) until
-// Close. It outlives ctx, which only bounds opening.
-func (m *Main) startJobs(ctx context.Context) {
-	jobs, stop := context.WithCancel(context.WithoutCancel(ctx))
+// Start runs the server's background work (webhook deliveries, usage
+// counts) until Close. Call it once after Open, when the Server's fields
+// are final; a Main never started serves requests but delivers nothing.
+func (m *Main) Start() {
+	jobs, stop := context.WithCancel(context.Background())
 	m.stopJobs = stop
 	m.jobs.Go(func() { m.Server.RunJobs(jobs, web.JobOptions{UsageFlush: m.Config.UsageFlush}) })
 }
