@@ -82,6 +82,7 @@ func newRootCmd(started *bool) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newServeCmd(), newWikiCmd(), newGrantCmd(), newRevokeCmd(), newGrantsCmd(), newTokenCmd(), newDemoCmd(),
 		newProtectCmd(), newUnprotectCmd(), newQuotaCmd(), newAuditCmd()) // farm.go, protect.go, audit.go
+	root.AddCommand(newWebhookCmd(), newBackupCmd(), newRestoreCmd(), newExportCmd(), newImportCmd()) // webhook.go, backup.go, restore.go
 	return root
 }
 

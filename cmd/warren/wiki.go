@@ -127,12 +127,11 @@ func newWikiListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), ws)
+			usage, err := rb.AllUsage(cmd.Context())
+			if err != nil {
+				return err
 			}
-			return writeTable(cmd.OutOrStdout(), []string{"SLUG", "VISIBILITY", "OWNER", "TITLE"}, len(ws), func(i int) []string {
-				return []string{ws[i].Slug, string(ws[i].Visibility), ws[i].Owner, ws[i].Title}
-			})
+			return printWikiList(cmd.OutOrStdout(), ws, usage, asJSON) // usage.go
 		},
 	}
 	dataFlag(cmd, &data)

@@ -56,7 +56,7 @@ func (r *Robot) CreateWikis(ctx context.Context, actor string, ws []wiki.Wiki, f
 	if err := durable.SyncTrees(tmps); err != nil {
 		return err
 	}
-	return r.commitNewWikis(ctx, actor, tmps, ws)
+	return r.commitNewWikis(ctx, actor, tmps, ws, nil)
 }
 
 // prepareBatch fills defaults, validates every wiki and refuses duplicates
@@ -122,7 +122,8 @@ func buildUnsynced(ctx context.Context, wikis string, w wiki.Wiki, files []gitre
 // and audit lines, each directory renamed into place, the wikis directory
 // fsynced, then the commit. If anything fails, the renamed directories are
 // discarded and robot.db is unchanged.
-func (r *Robot) commitNewWikis(ctx context.Context, actor string, tmps []string, ws []wiki.Wiki) (err error) {
+// extra, if set, writes more in the same transaction (an import's grants).
+func (r *Robot) commitNewWikis(ctx context.Context, actor string, tmps []string, ws []wiki.Wiki, extra func(*sqlx.Tx) error) (err error) {
 	tx, err := r.DB.W.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
@@ -152,6 +153,11 @@ func (r *Robot) commitNewWikis(ctx context.Context, actor string, tmps []string,
 			return err
 		}
 		placed = append(placed, final)
+	}
+	if extra != nil {
+		if err := extra(tx); err != nil {
+			return err
+		}
 	}
 	if err := durable.SyncDir(filepath.Join(r.dataDir, wikisDirName)); err != nil {
 		return err
