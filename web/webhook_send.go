@@ -291,4 +291,3 @@ func CheckWebhookAddress(ip netip.Addr) error {
 
 // cgnat is the shared address space of carrier-grade NAT (RFC 6598).
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
