@@ -48,6 +48,19 @@ func newOpsMetrics(reg *prometheus.Registry) *opsMetrics {
 			Help: "Duration of webhook delivery attempts.", Buckets: buckets}),
 	}
 	reg.MustRegister(o.ops, o.opBytes, o.opDuration, o.changes, o.throttled, o.hookQueued, o.hookAttempts, o.hookDuration)
+	// Known label values start at zero, so dashboards and alerts see the
+	// series before the first event.
+	for _, op := range []string{"save", "push", "clone"} {
+		o.ops.WithLabelValues(op, "2xx")
+		o.opBytes.WithLabelValues(op)
+		o.opDuration.WithLabelValues(op)
+	}
+	for _, r := range []string{ThrottleRate, ThrottleQuota} {
+		o.throttled.WithLabelValues(r)
+	}
+	for _, r := range []string{"delivered", "retry", "failed"} {
+		o.hookAttempts.WithLabelValues(r)
+	}
 	return o
 }
 

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,17 @@ func TestMetricsForPlatformAdminsOnly(t *testing.T) {
 		"warren_pool_evictions_total", "warren_pool_open_seconds_count", `warren_ops_total{code="2xx",op="save"} 1`,
 		"warren_op_duration_seconds_bucket", "warren_render_cache_hits_total", "warren_page_changes_total 1",
 		"warren_webhook_queued_total", "warren_http_requests_total")
+
+	dashboard, err := os.ReadFile("../deploy/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range regexp.MustCompile(`warren_[a-z_]+`).FindAllString(string(dashboard), -1) {
+		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+		if !strings.Contains(body, "\n"+base) {
+			t.Errorf("the Grafana dashboard uses %s, which /-/metrics does not serve", name)
+		}
+	}
 
 	sep, _ := mustStartOn(t, t.TempDir(), func(s *web.Server) { s.MetricsElsewhere = true })
 	if st, _, _ := sep.Do(t, Request{Path: "/-/metrics", As: "root"}); st != http.StatusNotFound {
