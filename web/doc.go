@@ -4,6 +4,12 @@
 // request finds its wiki through tenant.From(r.Context()). Every error is
 // answered through one file (errors.go) and one code→status table.
 //
+// Besides requests it runs the farm's background jobs (RunJobs): webhook
+// events are recorded from the change hub every write path publishes to and
+// delivered from robot.db's queue (webhook_*.go), and per-wiki usage is
+// counted in memory and flushed once a minute (usage.go). The access log and
+// the operations metrics live in access_log.go and metrics_ops.go.
+//
 // Of the project it imports tenant, storage, storage/robot,
 // storage/gitproto, storage/gitrepo, wiki and wiki/markdown.
 package web
