@@ -260,18 +260,19 @@ func buildPayload(n webhookNote, entries []wiki.ChangeEntry) webhookPayload {
 	if len(entries) > maxEventChanges {
 		entries, p.Truncated = entries[:maxEventChanges], true
 	}
-	seenCommit, seenPage := map[string]bool{}, map[string]bool{}
+	seenCommit, pageAt := map[string]bool{}, map[string]int{}
 	for i := len(entries) - 1; i >= 0; i-- { // oldest first, as git lists a push
 		c := entries[i]
 		if !seenCommit[c.Revision] {
 			seenCommit[c.Revision] = true
 			p.Commits = append(p.Commits, payloadCommit{ID: c.Revision, Message: c.Message, Author: c.Author, Time: c.Time.UTC()})
 		}
-		if !seenPage[c.Page] {
-			seenPage[c.Page] = true
-			p.Pages = append(p.Pages, payloadPage{Path: c.Page, Action: c.Action, Revision: c.Revision})
+		pg := payloadPage{Path: c.Page, Action: c.Action, Revision: c.Revision}
+		if j, ok := pageAt[c.Page]; ok {
+			p.Pages[j] = pg // a page's newest change wins
 		} else {
-			p.Pages[slices.IndexFunc(p.Pages, func(x payloadPage) bool { return x.Path == c.Page })] = payloadPage{Path: c.Page, Action: c.Action, Revision: c.Revision}
+			pageAt[c.Page] = len(p.Pages)
+			p.Pages = append(p.Pages, pg)
 		}
 	}
 	if len(entries) > 0 {

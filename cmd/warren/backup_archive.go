@@ -279,5 +279,10 @@ func extractEntry(tr *tar.Reader, hdr *tar.Header, dir, kind string) error {
 	return f.Close()
 }
 
-// fmtSlugs is a short list of slugs for messages.
-func fmtSlugs(slugs []string) string { return fmt.Sprintf("%d wikis", len(slugs)) }
+// fmtSlugs counts wikis for messages.
+func fmtSlugs(slugs []string) string {
+	if len(slugs) == 1 {
+		return "1 wiki"
+	}
+	return fmt.Sprintf("%d wikis", len(slugs))
+}
