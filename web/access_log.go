@@ -103,8 +103,13 @@ func (s *Server) accessLog(r *http.Request, id string, sw *statusWriter, d time.
 		route = "(unmatched)"
 	}
 	s.metrics.observeOp(opOf(r.Method, n.route), sw.status, n.in.Load(), sw.bytes, d)
-	if sw.status == http.StatusTooManyRequests && s.metrics.reg != nil {
-		s.metrics.ops.throttled.WithLabelValues(ThrottleRate).Inc()
+	if s.metrics.reg != nil {
+		switch sw.status {
+		case http.StatusTooManyRequests: // the write rate limit (ratelimit.go)
+			s.metrics.ops.throttled.WithLabelValues(ThrottleRate).Inc()
+		case http.StatusInsufficientStorage: // a quota (EQUOTA)
+			s.metrics.ops.throttled.WithLabelValues(ThrottleQuota).Inc()
+		}
 	}
 	s.Logger.Info("request", "req", id, "wiki", n.wiki, "user", n.user, "method", r.Method, "route", route,
 		"status", sw.status, "bytes", sw.bytes, "in", n.in.Load(), "ms", float64(d.Microseconds())/1000)

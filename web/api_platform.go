@@ -51,8 +51,8 @@ func (s *Server) platformAPI(fn func(w http.ResponseWriter, r *http.Request, c *
 	}
 }
 
-// apiWiki is one wiki as the management API shows it. Usage is filled by
-// the usage service when there is one (left empty here).
+// apiWiki is one wiki as the management API shows it, with its usage
+// (usage.go).
 type apiWiki struct {
 	wiki.Wiki
 	Quota wiki.Quota `json:"quota"`
@@ -80,9 +80,10 @@ func (s *Server) apiListWikis(w http.ResponseWriter, r *http.Request, _ *wiki.Ca
 		s.apiError(w, r, err)
 		return
 	}
+	usage := s.usageForList(r.Context())
 	out := make([]apiWiki, len(ws))
 	for i, wk := range ws {
-		out[i] = apiWiki{Wiki: wk, Quota: quotas[wk.Slug].Apply(s.Robot.DefaultQuota)}
+		out[i] = apiWiki{Wiki: wk, Quota: quotas[wk.Slug].Apply(s.Robot.DefaultQuota), Usage: usageOf(usage, wk.Slug)}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"wikis": out, "next": next})
 }
@@ -151,7 +152,11 @@ func (s *Server) writeWiki(w http.ResponseWriter, r *http.Request, status int, s
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, status, apiWiki{Wiki: *wk, Quota: q})
+	out := apiWiki{Wiki: *wk, Quota: q}
+	if u, err := s.Robot.Usage(r.Context(), slug); err == nil {
+		out.Usage = u
+	}
+	writeJSON(w, status, out)
 }
 
 // apiPatchWiki changes title, visibility or owner (fields left out stay).

@@ -107,8 +107,9 @@ func (m *metrics) pageChanged() {
 }
 
 // CountThrottled counts one request refused by a rate limit or quota
-// (reason: ThrottleRate, ThrottleQuota). 429 answers are counted as "rate"
-// by the access log already; call this only for refusals that are not 429.
+// (reason: ThrottleRate, ThrottleQuota). 429 and 507 answers are counted by
+// the access log already; call this only for refusals inside a protocol
+// that answers 200 (a push refused by a quota, an MCP tool error).
 func (s *Server) CountThrottled(reason string) {
 	s.once.Do(s.build)
 	if s.metrics.reg != nil {

@@ -144,3 +144,11 @@ func (s *Server) apiUsage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	}
 	writeJSON(w, http.StatusOK, u)
 }
+
+// usageOf is one wiki's usage for the management API, nil if unknown.
+func usageOf(all map[string]wiki.Usage, slug string) any {
+	if u, ok := all[slug]; ok {
+		return u
+	}
+	return nil
+}
