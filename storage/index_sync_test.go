@@ -29,7 +29,8 @@ func TestSyncOutOfBandPush(t *testing.T) {
 	if p.Title != "Pushed" || !strings.Contains(string(p.Content), "zanzibar") {
 		t.Errorf("page = %+v", p)
 	}
-	hits, err := w.Search(ctx, "zanzibar", 10)
+	res, err := w.Search(ctx, "zanzibar", 10, "")
+	hits := res.Hits
 	if err != nil || len(hits) != 1 || hits[0].Name != "Pushed" || !strings.Contains(hits[0].Snippet, "<mark>zanzibar</mark>") {
 		t.Errorf("Search = %+v, %v", hits, err)
 	}
@@ -96,8 +97,8 @@ func TestRebuildAfterDeletingDB(t *testing.T) {
 	if err != nil || fmt.Sprint(gotHistory) != fmt.Sprint(wantHistory) {
 		t.Errorf("History after rebuild =\n%v\nwant\n%v", gotHistory, wantHistory)
 	}
-	if hits, err := w.Search(ctx, "line", 10); err != nil || len(hits) != 1 {
-		t.Errorf("Search after rebuild = %+v, %v", hits, err)
+	if res, err := w.Search(ctx, "line", 10, ""); err != nil || len(res.Hits) != 1 {
+		t.Errorf("Search after rebuild = %+v, %v", res, err)
 	}
 	if _, _, err := w.Draft(ctx, "Notes", "bob"); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		t.Errorf("Draft survived deleting wiki.db: %v", err)
@@ -131,8 +132,8 @@ func TestSyncForcePush(t *testing.T) {
 	if _, err := w.Page(ctx, "Secret", ""); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		t.Errorf("Secret survived the force push: %v", err)
 	}
-	if hits, err := w.Search(ctx, "hunter2", 10); err != nil || len(hits) != 0 {
-		t.Errorf("Search still finds the dropped page: %+v, %v", hits, err)
+	if res, err := w.Search(ctx, "hunter2", 10, ""); err != nil || len(res.Hits) != 0 {
+		t.Errorf("Search still finds the dropped page: %+v, %v", res, err)
 	}
 	log, err := w.History(ctx, "", 10, 0)
 	if err != nil || len(log) != 2 || log[0].Page != "Other" || log[1].Page != "Home" {
@@ -149,24 +150,26 @@ func TestSearchQuoting(t *testing.T) {
 		"Home.md":   "# Home\n\nalpha beta gamma\n",
 		"Script.md": "# Script\n\nthe `<script>alert(1)</script>` tag is alpha\n",
 	})
-	for _, q := range []string{`"`, `""`, `alpha"`, `*`, `alp*`, `alpha OR beta`, `NEAR(alpha beta)`, `NEAR(`,
-		`title:alpha`, `-alpha`, `(alpha`, `alpha)`, `^alpha`, `alpha AND`, `NOT`, `{name title}: x`, `'`, `\`} {
-		if _, err := w.Search(ctx, q, 10); err != nil {
+	for _, q := range []string{`alpha"`, `alp*`, `alpha OR beta`, `NEAR(alpha beta)`, `NEAR(`,
+		`title:alpha`, `alpha -beta`, `(alpha`, `alpha)`, `^alpha`, `alpha AND`, `NOT`, `{name title}: x`, `alpha OR`, `OR alpha`} {
+		if _, err := w.Search(ctx, q, 10, ""); err != nil {
 			t.Errorf("Search(%q): %v", q, err)
 		}
 	}
-	for _, q := range []string{"", "   ", "\t\n"} {
-		_, err := w.Search(ctx, q, 10)
+	// Nothing to find: no word at all, or only words to leave out.
+	for _, q := range []string{"", "   ", "\t\n", `"`, `""`, `*`, `-alpha`, `'`, `\`} {
+		_, err := w.Search(ctx, q, 10, "")
 		storetest.WantCode(t, err, wiki.EINVALID)
 	}
-	hits, err := w.Search(ctx, "OR", 10)
-	if err != nil || len(hits) != 0 {
-		t.Errorf(`Search("OR") = %+v, %v; want the word, not the operator`, hits, err)
+	res, err := w.Search(ctx, "OR", 10, "")
+	if err != nil || len(res.Hits) != 0 {
+		t.Errorf(`Search("OR") = %+v, %v; want the word, not the operator`, res, err)
 	}
-	hits, err = w.Search(ctx, "alpha script", 10)
-	if err != nil || len(hits) != 1 || hits[0].Name != "Script" {
-		t.Fatalf("Search = %+v, %v", hits, err)
+	res, err = w.Search(ctx, "alpha script", 10, "")
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Name != "Script" {
+		t.Fatalf("Search = %+v, %v", res, err)
 	}
+	hits := res.Hits
 	if s := hits[0].Snippet; strings.Contains(s, "<script") || !strings.Contains(s, "&lt;<mark>script</mark>&gt;") {
 		t.Errorf("snippet not escaped: %q", s)
 	}

@@ -37,6 +37,9 @@ func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
 		if err := ix.addChanges(&p.commits[i]); err != nil {
 			return err
 		}
+		if err := w.indexRenames(ix, &p.commits[i]); err != nil {
+			return err
+		}
 	}
 	for _, f := range p.files {
 		if err := w.indexFile(ix, f); err != nil {
@@ -92,13 +95,33 @@ var indexSQL = map[string]string{
 		RETURNING rowid`,
 	"remove":    `DELETE FROM pages WHERE name = ? AND file = ? RETURNING rowid, blob`,
 	"ftsDelete": `DELETE FROM pages_fts WHERE rowid = ?`,
-	"ftsInsert": `INSERT INTO pages_fts(rowid, name, title, body) VALUES (?, ?, ?, ?)`,
-	"unlink":    `DELETE FROM links WHERE src = ?`,
-	"link":      `INSERT OR IGNORE INTO links(src, dst) VALUES (?, ?)`,
+	"ftsInsert": `INSERT INTO pages_fts(rowid, name, title, body, fold) VALUES (?, ?, ?, ?, ?)`,
+	"untag":     `DELETE FROM page_tags WHERE page = ?`,
+	"tag":       `INSERT OR IGNORE INTO page_tags(page, tag, label) VALUES (?, ?, ?)`,
+	"redirect": `INSERT INTO redirects(lname, target, revision) VALUES (?, ?, ?)
+		ON CONFLICT(lname) DO UPDATE SET target = excluded.target, revision = excluded.revision`,
+	"redirectChain": `UPDATE redirects SET target = ?, revision = ? WHERE target = ?`,
+	"redirectSelf":  `DELETE FROM redirects WHERE lname = ? AND target = ?`,
+	"unlink":        `DELETE FROM links WHERE src = ?`,
+	"link":          `INSERT OR IGNORE INTO links(src, dst) VALUES (?, ?)`,
 	"cache": `INSERT INTO render_cache(blob, renderer_version, html, toc) VALUES (?, ?, ?, ?)
 		ON CONFLICT(blob, renderer_version) DO UPDATE SET html = excluded.html, toc = excluded.toc`,
 	"prune":  `DELETE FROM render_cache WHERE blob = ? AND NOT EXISTS (SELECT 1 FROM pages WHERE blob = ?)`,
 	"change": `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
+}
+
+// indexRenames records the pages a commit renamed as redirects.
+func (w *Wiki) indexRenames(ix *indexWriter, c *gitrepo.CommitInfo) error {
+	renames, err := w.commitRenames(ix.ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, r := range renames {
+		if err := ix.addRedirect(r, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newIndexWriter binds the statements to tx: those prepared on the writer
@@ -137,7 +160,7 @@ func (ix *indexWriter) exec(name string, args ...any) error {
 // clear empties the derived tables before a rebuild. The render cache is
 // kept: it is keyed by blob, so what it holds is still right.
 func (ix *indexWriter) clear() error {
-	for _, t := range []string{"pages", "pages_fts", "links", "changes"} {
+	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects"} {
 		if _, err := ix.tx.ExecContext(ix.ctx, "DELETE FROM "+t); err != nil {
 			return err
 		}
@@ -178,7 +201,12 @@ func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) erro
 	if err := ix.exec("ftsDelete", rowid); err != nil {
 		return err
 	}
-	if err := ix.exec("ftsInsert", rowid, f.name, title, searchText(r.Text)); err != nil {
+	body := searchText(r.Text)
+	err = ix.exec("ftsInsert", rowid, foldText(f.name), foldText(title), body, foldedWords(body+" "+title))
+	if err != nil {
+		return err
+	}
+	if err := ix.setTags(f.name, r.Tags); err != nil {
 		return err
 	}
 	if err := ix.setLinks(f.name, r.Links); err != nil {
@@ -209,6 +237,9 @@ func (ix *indexWriter) removePage(f pageState) error {
 	if err := ix.exec("unlink", f.name); err != nil {
 		return err
 	}
+	if err := ix.exec("untag", f.name); err != nil {
+		return err
+	}
 	return ix.exec("prune", row.Blob, row.Blob)
 }
 
@@ -237,4 +268,20 @@ func (ix *indexWriter) cache(blob string, r *wiki.Rendered) error {
 // snippets, so page text can never forge a <mark>.
 func searchText(s string) string {
 	return strings.NewReplacer(snippetOpen, " ", snippetClose, " ").Replace(s)
+}
+
+// setTags replaces a page's front-matter tags; the renderer has already
+// made them distinct ignoring case.
+func (ix *indexWriter) setTags(page string, tags []string) error {
+	if err := ix.exec("untag", page); err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if t = strings.TrimSpace(t); t != "" {
+			if err := ix.exec("tag", page, strings.ToLower(t), t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

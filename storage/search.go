@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"html"
+	"strconv"
 	"strings"
 
 	"github.com/warren-wiki/warren/wiki"
@@ -18,33 +19,26 @@ const (
 
 // Search limits.
 const (
-	maxSearchTerms  = 32
 	defaultSearchN  = 20
 	maxSearchResult = 200
 )
 
-// ftsQuery turns what a user typed into an FTS5 query that can only ever
-// mean "all of these words": every word becomes a quoted string (quotes
-// doubled), so operators (OR, NOT, NEAR), column filters, prefixes (*) and
-// parentheses are searched for as text and never parsed as syntax.
-func ftsQuery(q string) (string, error) {
-	words := strings.Fields(q)
-	if len(words) == 0 {
-		return "", wiki.Errorf(wiki.EINVALID, "search query is empty")
-	}
-	if len(words) > maxSearchTerms {
-		words = words[:maxSearchTerms]
-	}
-	for i, word := range words {
-		words[i] = `"` + strings.ReplaceAll(word, `"`, `""`) + `"`
-	}
-	return strings.Join(words, " "), nil
+// Search ranks pages whose name or title matches before pages that match
+// only in their text (two tiers), and inside a tier lists them in index
+// order (rowid: path order after a rebuild, newer pages after). Ranking by
+// relevance would score every match before the first screen could be
+// shown, so a word on every page would cost as much as there are pages;
+// this way a screen reads only the rows it shows, plus one count.
+
+// searchTier is one tier of hits and the MATCH expression that selects it.
+type searchTier struct {
+	n     int
+	match string
 }
 
-// search is Search's body; see Search in wiki_ops.go. Matches in a page's
-// name weigh most, then its title, then its text.
-func (w *Wiki) search(ctx context.Context, q string, limit int) ([]wiki.SearchHit, error) {
-	match, err := ftsQuery(q)
+// search is Search's body; see Search in wiki_ops.go.
+func (w *Wiki) search(ctx context.Context, q string, limit int, after string) (*wiki.SearchResult, error) {
+	pq, err := parseQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -52,24 +46,127 @@ func (w *Wiki) search(ctx context.Context, q string, limit int) ([]wiki.SearchHi
 		limit = defaultSearchN
 	}
 	limit = min(limit, maxSearchResult)
-	var hits []wiki.SearchHit
-	err = w.DB.R.SelectContext(ctx, &hits, `
-		SELECT name, title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
-		FROM pages_fts WHERE pages_fts MATCH ?
-		ORDER BY bm25(pages_fts, 10.0, 5.0, 1.0), name LIMIT ?`, match, limit)
+	tier, last, err := parseCursor(after)
 	if err != nil {
 		return nil, err
 	}
-	for i := range hits {
-		hits[i].Snippet = markSnippet(hits[i].Snippet)
+	res := &searchPage{}
+	if res.Total, err = w.searchCount(ctx, pq); err != nil {
+		return nil, err
 	}
-	return hits, nil
+	for _, t := range pq.tiers() {
+		if t.n < tier || len(res.Hits) > limit {
+			continue
+		}
+		from := int64(0)
+		if t.n == tier {
+			from = last
+		}
+		hits, err := w.searchTier(ctx, pq, t, from, limit+1-len(res.Hits))
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = append(res.Hits, hits...)
+	}
+	if len(res.Hits) > limit {
+		res.Hits = res.Hits[:limit]
+		res.Next = res.Hits[limit-1].cursor
+	}
+	for i := range res.Hits {
+		res.Hits[i].Snippet = markSnippet(res.Hits[i].Snippet)
+	}
+	return res.public(), nil
+}
+
+// parseCursor reads "<tier>.<rowid>" ("" = the start).
+func parseCursor(after string) (int, int64, error) {
+	if after == "" {
+		return 1, 0, nil
+	}
+	t, r, ok := strings.Cut(after, ".")
+	tier, err1 := strconv.Atoi(t)
+	rowid, err2 := strconv.ParseInt(r, 10, 64)
+	if !ok || err1 != nil || err2 != nil || tier < 1 || tier > 2 || rowid < 0 {
+		return 0, 0, wiki.Errorf(wiki.EINVALID, "after=%q is not a cursor a search returned", after)
+	}
+	return tier, rowid, nil
+}
+
+// searchCount is the number of pages the whole query matches.
+func (w *Wiki) searchCount(ctx context.Context, pq *parsedQuery) (int, error) {
+	var n int
+	var err error
+	if pq.match == "" {
+		q, args := pq.tagFilter(`SELECT count(*) FROM pages p WHERE 1 = 1`, "p.rowid")
+		err = w.DB.R.GetContext(ctx, &n, q, args...)
+	} else {
+		q, args := pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", pq.match)
+		err = w.DB.R.GetContext(ctx, &n, q, args...)
+	}
+	return n, ftsError(err)
+}
+
+// hitRow is a hit as read, with the cursor that points just past it.
+type hitRow struct {
+	RowID   int64  `db:"rowid"`
+	Name    string `db:"name"`
+	Title   string `db:"title"`
+	Snippet string `db:"snippet"`
+	cursor  string
+}
+
+// searchTier reads up to n hits of one tier with rowid > from.
+func (w *Wiki) searchTier(ctx context.Context, pq *parsedQuery, t searchTier, from int64, n int) ([]hitRow, error) {
+	var q string
+	var args []any
+	if t.match == "" { // tags only: no text to match or quote
+		q, args = pq.tagFilter(`SELECT p.rowid, p.name, p.title, '' AS snippet FROM pages p WHERE p.rowid > ?`, "p.rowid", from)
+		q += ` ORDER BY p.rowid LIMIT ?`
+	} else {
+		q, args = pq.tagFilter(`
+			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
+			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
+			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
+		q += ` ORDER BY f.rowid LIMIT ?`
+	}
+	var rows []hitRow
+	if err := w.DB.R.SelectContext(ctx, &rows, q, append(args, n)...); err != nil {
+		return nil, ftsError(err)
+	}
+	for i := range rows {
+		rows[i].cursor = strconv.Itoa(t.n) + "." + strconv.FormatInt(rows[i].RowID, 10)
+	}
+	return rows, nil
+}
+
+// ftsError turns FTS5's complaint about a query it cannot parse (which the
+// quoting should make impossible) into EINVALID rather than a 500.
+func ftsError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "fts5") {
+		return wiki.Errorf(wiki.EINVALID, "the search query could not be understood")
+	}
+	return err
 }
 
 // markSnippet escapes a snippet and turns the hit delimiters into <mark>.
 func markSnippet(s string) string {
 	s = html.EscapeString(s)
 	return strings.NewReplacer(snippetOpen, "<mark>", snippetClose, "</mark>").Replace(s)
+}
+
+// searchPage carries the hits of one screen before they become public.
+type searchPage struct {
+	Total int
+	Hits  []hitRow
+	Next  string
+}
+
+func (p *searchPage) public() *wiki.SearchResult {
+	out := &wiki.SearchResult{Total: p.Total, Next: p.Next, Hits: make([]wiki.SearchHit, len(p.Hits))}
+	for i, h := range p.Hits {
+		out.Hits[i] = wiki.SearchHit{Name: h.Name, Title: h.Title, Snippet: h.Snippet}
+	}
+	return out
 }
 
 // backlinks is Backlinks' body: the pages whose wikilinks point at name

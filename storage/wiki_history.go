@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 
-	"github.com/warren-wiki/warren/storage/textdiff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -94,16 +93,6 @@ func (w *Wiki) pageDiff(ctx context.Context, name, from, to string) ([]wiki.Diff
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "page %q exists at neither revision", name)
 	}
 	return diffLines(a, b), nil
-}
-
-// diffLines is the line diff of a and b in the domain's terms.
-func diffLines(a, b []byte) []wiki.DiffLine {
-	lines := textdiff.DiffLines(a, b)
-	out := make([]wiki.DiffLine, len(lines))
-	for i, l := range lines {
-		out[i] = wiki.DiffLine{Op: l.Op, Text: l.Text}
-	}
-	return out
 }
 
 // contentAt reads a page's text at rev; ok is false if it is absent there.

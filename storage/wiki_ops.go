@@ -72,11 +72,15 @@ func (w *Wiki) PageDiff(ctx context.Context, name, from, to string) ([]wiki.Diff
 	return w.pageDiff(ctx, name, from, to)
 }
 
-// Search queries the full-text index. Every word the user typed is
-// searched for literally (never parsed as FTS syntax); all must match.
-// An empty query is EINVALID.
-func (w *Wiki) Search(ctx context.Context, q string, limit int) ([]wiki.SearchHit, error) {
-	return w.search(ctx, q, limit)
+// Search queries the full-text index: every word is a prefix, "phrases"
+// match whole, OR joins alternatives, -word excludes and tag:x filters by
+// front-matter tag (see search_query.go). Pages matching in their name or
+// title come first. It returns one screen of at most limit hits after the
+// cursor after ("" = the first), the total number of matching pages and
+// the cursor of the next screen. A query with nothing to find, or a cursor
+// Search did not return, is EINVALID.
+func (w *Wiki) Search(ctx context.Context, q string, limit int, after string) (*wiki.SearchResult, error) {
+	return w.search(ctx, q, limit, after)
 }
 
 // Backlinks lists the pages that link to name.

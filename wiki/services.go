@@ -50,10 +50,15 @@ type SearchHit struct {
 	Snippet string `json:"snippet"` // HTML-escaped text with <mark> around matches
 }
 
-// DiffLine is one line of a unified diff.
+// DiffLine is one line of a unified diff with its line numbers on each
+// side (0 where it has none) and, for a changed line paired with one on the
+// other side, its words marked (see DiffSpan).
 type DiffLine struct {
-	Op   byte // ' ', '+', '-'
-	Text string
+	Op    byte       `json:"-"` // ' ', '+', '-'
+	Text  string     `json:"text"`
+	Old   int        `json:"old,omitempty"`
+	New   int        `json:"new,omitempty"`
+	Spans []DiffSpan `json:"spans,omitempty"`
 }
 
 // Unwrap gives the conflict its application code, so wiki.ErrorCode sees

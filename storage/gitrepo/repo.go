@@ -40,6 +40,8 @@ type TreeChange struct {
 	Path   string
 	Action string // "added", "modified", "deleted"
 	Blob   string // blob id after the change ("" for deleted)
+	// OldBlob is the blob id before the change ("" for added).
+	OldBlob string
 }
 
 // CommitInfo is one commit with the paths it changed against its first parent.

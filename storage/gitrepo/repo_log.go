@@ -242,9 +242,9 @@ func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix str
 		}
 		switch {
 		case inA && !aDir && inB && !bDir:
-			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String()})
+			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String(), OldBlob: x.Hash.String()})
 		case inA && !aDir:
-			*out = append(*out, TreeChange{Path: p, Action: "deleted"})
+			*out = append(*out, TreeChange{Path: p, Action: "deleted", OldBlob: x.Hash.String()})
 		case inB && !bDir:
 			*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.Hash.String()})
 		}

@@ -214,3 +214,33 @@ func lineDiff(a, b []string) []lineRun {
 	}
 	return runs
 }
+
+// SplitLines splits text after each "\n" (a last line without one is
+// kept), the lines DiffLines and KeptLines count.
+func SplitLines(b []byte) []string { return splitLines(b) }
+
+// KeptLines maps each line of newer to the line of older it is kept from
+// in the diff from older to newer (the direction git blame diffs in), or
+// to -1 where newer added or changed it.
+func KeptLines(newer, older []byte) []int {
+	ln, lo := splitLines(newer), splitLines(older)
+	m := make([]int, len(ln))
+	i, j := 0, 0 // i in older, j in newer
+	for _, d := range lineDiff(lo, ln) {
+		switch d.op {
+		case diffmatchpatch.DiffEqual:
+			for k := range d.n {
+				m[j+k] = i + k
+			}
+			i, j = i+d.n, j+d.n
+		case diffmatchpatch.DiffDelete:
+			i += d.n
+		case diffmatchpatch.DiffInsert:
+			for k := range d.n {
+				m[j+k] = -1
+			}
+			j += d.n
+		}
+	}
+	return m
+}
