@@ -26,6 +26,7 @@ type linkTarget struct {
 	ext     string // the ".md" the link wrote after a page name, if any
 	suffix  string // "?query#fragment"
 	escaped bool   // the link was percent-encoded
+	angle   bool   // the link was written <like this>, where spaces may stay
 }
 
 // parseDest resolves a destination written in page src; ok is false for
@@ -111,7 +112,7 @@ func (l linkTarget) format(m *linkMove, target, dir string) string {
 	if l.kind == destRelative && dir != "." {
 		target = relativePath(dir, target)
 	}
-	if l.escaped || strings.ContainsAny(target, " ()<>") {
+	if l.escaped || (!l.angle && strings.ContainsAny(target, " ()<>")) {
 		target = escapeSegments(target)
 	}
 	switch l.kind {

@@ -230,6 +230,7 @@ func (m *linkMove) destination(dest, src, dst string) string {
 	if !ok {
 		return dest
 	}
+	l.angle = angle
 	newTarget, moved := l.mapped(m)
 	if !moved && (l.kind != destRelative || src == dst) {
 		return dest

@@ -40,15 +40,19 @@ func (w *Wiki) revertOn(ctx context.Context, head string, req wiki.RevertRequest
 	if req.BaseRevision != "" && !strings.HasPrefix(head, req.BaseRevision) {
 		return "", wiki.Errorf(wiki.EPRECONDITION, "the wiki changed since revision %s", shortID(req.BaseRevision))
 	}
-	info, parents, err := w.Repo.CommitDetail(ctx, req.Commit, req.Parent)
+	parents, err := w.Repo.Parents(ctx, req.Commit)
 	if err != nil {
 		return "", err
 	}
 	switch {
 	case len(parents) > 1 && req.Parent == 0:
-		return "", wiki.Errorf(wiki.EINVALID, "commit %s is a merge: name the parent whose side to keep (1 to %d)", shortID(info.ID), len(parents))
-	case len(parents) <= 1 && req.Parent > 1:
-		return "", wiki.Errorf(wiki.EINVALID, "commit %s is not a merge; it has no parent %d", shortID(info.ID), req.Parent)
+		return "", wiki.Errorf(wiki.EINVALID, "commit %s is a merge: name the parent whose side to keep (1 to %d)", shortID(req.Commit), len(parents))
+	case req.Parent < 0 || (req.Parent > 1 && req.Parent > len(parents)):
+		return "", wiki.Errorf(wiki.EINVALID, "commit %s has no parent %d", shortID(req.Commit), req.Parent)
+	}
+	info, _, err := w.Repo.CommitDetail(ctx, req.Commit, req.Parent)
+	if err != nil {
+		return "", err
 	}
 	var changes []gitrepo.FileChange
 	for _, ch := range info.Changes {
