@@ -25,6 +25,7 @@ func (s *Server) registerAPIRoutes(r *mux.Router) {
 	r.HandleFunc("/changes", s.wikiRoute(wiki.RoleViewer, s.apiChanges)).Methods("GET")
 	r.HandleFunc("/search", s.wikiRoute(wiki.RoleViewer, s.apiSearch)).Methods("GET")
 	s.registerProtectAPI(r) // api_protect.go
+	s.registerHistoryAPI(r) // api_history.go
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, wiki.Errorf(wiki.ENOTFOUND, "No such API endpoint."))
 	})
@@ -242,21 +243,21 @@ func (s *Server) writeChanges(w http.ResponseWriter, r *http.Request, h *tenant.
 	writeJSON(w, http.StatusOK, map[string]any{"history": changes})
 }
 
+// apiSearch answers one screen of hits with the total and the cursor of
+// the next screen (?after=).
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	limit, err := limitParam(r.URL.Query().Get("limit"), 20, 100)
+	q := r.URL.Query()
+	limit, err := limitParam(q.Get("limit"), 20, 100)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	hits, err := h.Store.Search(r.Context(), r.URL.Query().Get("q"), limit)
+	res, err := h.Store.Search(r.Context(), q.Get("q"), limit, q.Get("after"))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	if hits == nil {
-		hits = []wiki.SearchHit{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": hits})
+	writeJSON(w, http.StatusOK, res)
 }
 
 // limitParam parses a page-size parameter.

@@ -179,24 +179,19 @@ func (s *Server) toolSearch(ctx context.Context, req *mcp.CallToolRequest, in se
 	if err != nil {
 		return nil, out, err
 	}
-	offset, err := toolCursor(in.Cursor)
-	if err != nil || offset > 1000 {
-		return nil, out, invalidParams("cursor is not one this tool returned")
-	}
 	_, store, release, err := s.mcpWiki(ctx, req.Extra, wiki.RoleViewer)
 	if err != nil {
 		return nil, out, err
 	}
 	defer release()
-	hits, err := store.Search(ctx, in.Query, int(offset)+limit+1)
-	if err != nil {
+	res, err := store.Search(ctx, in.Query, limit, in.Cursor)
+	if wiki.ErrorCode(err) == wiki.EINVALID && in.Cursor != "" {
+		return nil, out, invalidParams("cursor is not one this tool returned")
+	} else if err != nil {
 		return nil, out, toolError(s, err)
 	}
-	hits = hits[min(int(offset), len(hits)):]
-	if len(hits) > limit {
-		hits = hits[:limit]
-		out.NextCursor = strconv.FormatInt(offset+int64(limit), 10)
-	}
+	hits := res.Hits
+	out.NextCursor = res.Next
 	out.Results = append([]wiki.SearchHit{}, hits...)
 	return nil, out, nil
 }

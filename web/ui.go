@@ -119,6 +119,9 @@ func (u *ui) funcs() template.FuncMap {
 		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // renderer output, sanitized by it
 		"title":     wiki.PageTitle,
+		"inc":       func(i int) int { return i + 1 },
+		"pair":      revPair,
+		"pagePath":  escapePage,
 		// Page scripts loaded only where needed (diagrams, code copying).
 		"static":     u.staticURL,
 		"hasDiagram": markdown.HasDiagram,
@@ -227,4 +230,15 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// labelledRev is one side of a comparison, for the diff page.
+type labelledRev struct {
+	Label string
+	Rev   wiki.Revision
+}
+
+// revPair lists the two labelled sides of a comparison in order.
+func revPair(l1 string, r1 wiki.Revision, l2 string, r2 wiki.Revision) []labelledRev {
+	return []labelledRev{{l1, r1}, {l2, r2}}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -15,7 +16,8 @@ const historyLimit = 100
 type historyData struct {
 	Name    string
 	Entries []historyEntry
-	Older   int64 // cursor of the next (older) screen, 0 at the end
+	Older   int64  // cursor of the next (older) screen, 0 at the end
+	Current string // the page's revision now ("" if it is deleted), for restoring
 }
 
 // historyEntry is one change with the revision before it, for the
@@ -61,6 +63,12 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, h *tenant
 		return
 	}
 	d := historyData{Name: name, Older: older}
+	if p, err := h.Store.Page(r.Context(), name, ""); err == nil {
+		d.Current = p.Revision
+	} else if wiki.ErrorCode(err) != wiki.ENOTFOUND {
+		s.htmlError(w, r, err)
+		return
+	}
 	for i, c := range changes[:min(len(changes), historyLimit)] {
 		e := historyEntry{Change: c.Change}
 		if i+1 < len(changes) {
@@ -74,14 +82,16 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, h *tenant
 	s.render(w, r, http.StatusOK, "history.html", v)
 }
 
-// diffData is the diff of one page between two revisions.
+// diffData is the diff of one page between two revisions, with who made
+// each and why.
 type diffData struct {
-	Name     string
-	From, To string
-	Rows     []diffRow
+	Name      string
+	From, To  wiki.Revision
+	Table    template.HTML
 }
 
-// handleDiff shows the line diff of a page between ?from= and ?to=.
+// handleDiff shows the line diff of a page between ?from= and ?to=, with
+// line numbers and the changed words marked, naming both revisions.
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	name, err := uiPageParam(r)
 	if err != nil {
@@ -90,8 +100,13 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 	}
 	q := r.URL.Query()
 	from, to := q.Get("from"), q.Get("to")
-	for _, rev := range []string{from, to} {
+	var revs [2]wiki.Revision
+	for i, rev := range []string{from, to} {
 		if err := validRev(rev); err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		if revs[i], err = h.Store.Revision(r.Context(), rev); err != nil {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -103,7 +118,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 	}
 	v := s.wikiView(r, h, role, "Changes to "+wiki.PageTitle(name))
 	v.Crumbs = actionCrumbs(v, name, "Changes")
-	v.Data = diffData{Name: name, From: from, To: to, Rows: diffRows(lines)}
+	v.Data = diffData{Name: name, From: revs[0], To: revs[1], Table: diffTable(lines)}
 	s.render(w, r, http.StatusOK, "diff.html", v)
 }
 

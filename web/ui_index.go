@@ -8,73 +8,60 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// indexLimit is how many pages one screen of the index lists.
+// indexLimit is how many folders, and how many pages, one screen of the
+// index lists.
 const indexLimit = 500
 
-// indexData is one folder level of the page index.
+// indexData is one folder level of the page index: its sub-folders (with
+// the number of pages below each, at any depth) and the pages directly in
+// it, each list paged by its own cursor.
 type indexData struct {
-	Prefix  string // "" or a folder path ending in "/"
-	Folders []indexFolder
-	Pages   []wiki.PageInfo
-	Next    string // cursor for the next screen, "" at the end
+	Prefix     string // "" or a folder path ending in "/"
+	Folder     string // Prefix without its "/", for the folder's actions
+	Folders    []wiki.Folder
+	Pages      []wiki.PageInfo
+	Next       string // cursor of the next screen of pages, "" at the end
+	NextFolder string // cursor of the next screen of folders, "" at the end
+	Revision   string // the folder's revision, for deleting it (admins)
 }
 
-// indexFolder is a folder below the current prefix, with how many of the
-// listed pages it holds.
-type indexFolder struct {
-	Name  string // the folder's own name
-	Path  string // full prefix, ending in "/"
-	Count int
-}
-
-// handleIndex lists the pages below ?prefix=, with sub-folders first.
+// handleIndex lists the folders and pages below ?prefix=, folders first;
+// ?after= pages on through the pages, ?folders_after= through the folders.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	q := r.URL.Query()
-	prefix, after := q.Get("prefix"), q.Get("after")
-	if prefix != "" {
-		if !strings.HasSuffix(prefix, "/") {
-			prefix += "/"
-		}
-		if err := wiki.ValidatePageName(strings.TrimSuffix(prefix, "/")); err != nil {
-			s.htmlError(w, r, err)
-			return
+	prefix, after, fafter := q.Get("prefix"), q.Get("after"), q.Get("folders_after")
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	d := indexData{Prefix: prefix, Folder: strings.TrimSuffix(prefix, "/")}
+	var err error
+	if after == "" {
+		d.Folders, err = h.Store.Folders(r.Context(), prefix, fafter, indexLimit+1)
+		if err == nil && len(d.Folders) > indexLimit {
+			d.Folders = d.Folders[:indexLimit]
+			d.NextFolder = d.Folders[indexLimit-1].Name
 		}
 	}
-	pages, err := h.Store.List(r.Context(), prefix, after, indexLimit)
+	if err == nil && fafter == "" {
+		d.Pages, err = h.Store.PagesIn(r.Context(), prefix, after, indexLimit+1)
+		if err == nil && len(d.Pages) > indexLimit {
+			d.Pages = d.Pages[:indexLimit]
+			d.Next = d.Pages[indexLimit-1].Name
+		}
+	}
+	if err == nil && prefix != "" && role >= wiki.RoleAdmin {
+		if d.Revision, err = h.Store.FolderRevision(r.Context(), prefix); wiki.ErrorCode(err) == wiki.ENOTFOUND {
+			err = nil
+		}
+	}
 	if err != nil {
 		s.htmlError(w, r, err)
 		return
-	}
-	d := groupIndex(prefix, pages)
-	if len(pages) == indexLimit {
-		d.Next = pages[len(pages)-1].Name
 	}
 	v := s.wikiView(r, h, role, "All pages")
 	v.Crumbs = indexCrumbs(v, prefix)
 	v.Data = d
 	s.render(w, r, http.StatusOK, "pages.html", v)
-}
-
-// groupIndex splits listed pages into the pages directly below prefix and
-// the folders that hold the others.
-func groupIndex(prefix string, pages []wiki.PageInfo) indexData {
-	d := indexData{Prefix: prefix}
-	seen := map[string]int{}
-	for _, p := range pages {
-		rest := strings.TrimPrefix(p.Name, prefix)
-		folder, _, nested := strings.Cut(rest, "/")
-		if !nested {
-			d.Pages = append(d.Pages, p)
-			continue
-		}
-		if i, ok := seen[folder]; ok {
-			d.Folders[i].Count++
-			continue
-		}
-		seen[folder] = len(d.Folders)
-		d.Folders = append(d.Folders, indexFolder{Name: folder, Path: prefix + folder + "/", Count: 1})
-	}
-	return d
 }
 
 // indexCrumbs is the breadcrumb of an index folder.
@@ -95,26 +82,27 @@ func indexCrumbs(v *view, prefix string) []crumb {
 	return cs
 }
 
-// searchLimit bounds the hits one search shows.
-const searchLimit = 50
+// searchLimit is how many hits one screen of search results shows.
+const searchLimit = 25
 
-// searchData is a search and its hits.
+// searchData is a search, one screen of its hits and the total.
 type searchData struct {
 	Query string
-	Hits  []wiki.SearchHit
+	Res   *wiki.SearchResult
 }
 
-// handleSearch queries the wiki's full-text index.
+// handleSearch queries the wiki's full-text index, one screen at a time
+// (?after= is the cursor the previous screen's "More results" carries).
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	d := searchData{Query: q}
 	if q != "" {
-		hits, err := h.Store.Search(r.Context(), q, searchLimit)
+		res, err := h.Store.Search(r.Context(), q, searchLimit, r.URL.Query().Get("after"))
 		if err != nil {
 			s.htmlError(w, r, err)
 			return
 		}
-		d.Hits = hits
+		d.Res = res
 	}
 	v := s.wikiView(r, h, role, "Search")
 	v.Query = q

@@ -30,7 +30,9 @@ func TestUIHistoryDiffChanges(t *testing.T) {
 
 	runScenarios(t, ts, []scenario{
 		{name: "diff", req: Request{Path: "/acme/-/diff/Team/Meeting%20Notes?from=" + first + "&to=" + second, As: viewer}, status: 200,
-			want: []string{`<span class="del">- three</span>`, `<span class="add">&#43; three &lt;b&gt;&amp;&lt;/b&gt; four</span>`, `<span class="ctx">  two</span>`}},
+			want: []string{`<tr class="del"><td class="ln">9</td><td class="ln"></td><td class="sign">-</td><td class="text">three</td>`,
+				`<td class="text">three<ins> &lt;b&gt;&amp;&lt;/b&gt; four</ins></td>`, `<tr class="ctx"><td class="ln">8</td><td class="ln">8</td><td class="sign"> </td><td class="text">two</td>`,
+				"From", "To", "add four"}},
 		{name: "diff needs revisions", req: Request{Path: "/acme/-/diff/Team/Meeting%20Notes?from=&to=" + second, As: viewer}, status: 400},
 		{name: "diff refuses rev expressions", req: Request{Path: "/acme/-/diff/Team/Meeting%20Notes?from=HEAD~1&to=HEAD", As: viewer}, status: 400},
 		{name: "changes", req: Request{Path: "/acme/-/changes", As: viewer}, status: 200,

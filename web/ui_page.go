@@ -23,6 +23,7 @@ type pageData struct {
 	Actions       template.HTML
 	BacklinksHTML template.HTML
 	LastHTML      template.HTML
+	Restore       template.HTML // "Restore this version" on an old revision (editors)
 }
 
 // missingData is what the page for a page that does not exist shows.
@@ -68,6 +69,11 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	}
 	pv, err := h.Store.View(ctx, name, rev)
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND && rev == "" {
+		if to, rerr := h.Store.Redirect(ctx, name); rerr == nil {
+			// Renamed: the old address leads to the new one for good.
+			http.Redirect(w, r, h.Root+escapePage(to), http.StatusMovedPermanently)
+			return
+		}
 		s.missingPage(w, r, h, role, name)
 		return
 	} else if err != nil {
@@ -86,6 +92,12 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 			return
 		}
 		d.OldRev = &info
+		if role >= wiki.RoleEditor {
+			if d.Restore, err = s.restoreForm(r, h, pv.Name, rev); err != nil {
+				s.htmlError(w, r, err)
+				return
+			}
+		}
 	} else {
 		changes, err := h.Store.History(ctx, pv.Name, 1, 0)
 		if err != nil {
@@ -98,6 +110,7 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	}
 	v := s.wikiView(r, h, role, pv.Title)
 	v.Crumbs = pageCrumbs(v, pv.Name)
+	v.Feeds = append(v.Feeds, feedLink{Title: "Changes to " + pv.Name, URL: v.URL("-/feed/") + escapePage(pv.Name)})
 	d.Actions = pageActions(v, pv.Name, d.OldRev != nil)
 	d.BacklinksHTML = backlinksHTML(v, d.Backlinks)
 	d.LastHTML = lastChangeHTML(v, pv.Name, d.Last)

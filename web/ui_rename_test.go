@@ -6,7 +6,7 @@ import (
 )
 
 // TestUIRename renames a page through its form: the new name shows the
-// content and the history, the old name is gone; bad, taken and stale
+// content and the history, the old name redirects (301); bad, taken and stale
 // renames are refused and move nothing; viewers may not rename.
 func TestUIRename(t *testing.T) {
 	ts := mustUIWiki(t)
@@ -50,7 +50,7 @@ func TestUIRename(t *testing.T) {
 		t.Fatalf("rename: %d %q", st, hdr.Get("Location"))
 	}
 	runScenarios(t, ts, []scenario{
-		{name: "old name is gone", req: Request{Path: "/acme/Team/Meeting%20Notes", As: viewer}, status: 404},
+		{name: "old name redirects", req: Request{Path: "/acme/Team/Meeting%20Notes", As: viewer}, status: 301},
 		{name: "new name shows the content", req: Request{Path: "/acme/Archive/Old%20Notes", As: viewer}, status: 200,
 			want: []string{"Meeting Notes", "Agenda", "more"}},
 		{name: "history shows the rename", req: Request{Path: "/acme/-/history/Archive/Old%20Notes", As: viewer}, status: 200,

@@ -53,6 +53,7 @@ func (s *Server) registerUIRoutes(r *mux.Router) {
 	r.HandleFunc("/-/settings/grants/revoke", s.wikiRoute(admin, s.handleRevokeGrant)).Methods(post...)
 	s.registerPageToolRoutes(r) // rename and attachments (ui_routes_tools.go)
 	s.registerProtectUI(r)      // protected paths (ui_protect.go)
+	s.registerHistoryRoutes(r)  // commits, revert, blame, restore, folders, tags, feeds (ui_commit.go)
 	// Anything else under /-/ is an unknown action, not a page named "-/…".
 	r.PathPrefix("/-/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))

@@ -35,6 +35,8 @@ type view struct {
 	Notice    string
 	Version   string
 	SignIn    string // the proxy's sign-in link for anonymous callers, "" otherwise
+	// Feeds are the Atom feeds the head links (the wiki's, and a page's).
+	Feeds []feedLink
 	Data      any
 }
 
@@ -49,6 +51,7 @@ type crumb struct {
 var notices = map[string]string{
 	"merged":  "Someone else changed this page while you were editing; your edit was merged with theirs.",
 	"deleted": "The page was deleted.",
+	"restored": "The page was restored to the chosen version.",
 	"created": "The wiki was created.",
 	"granted": "The grant was saved.",
 	"revoked": "The grant was revoked.",
@@ -67,6 +70,7 @@ func (s *Server) wikiView(r *http.Request, h *tenant.Handle, role wiki.Role, tit
 		Notice:   notices[r.URL.Query().Get("notice")],
 		Version:  s.Version,
 		SignIn:   s.signInURL(r, wiki.CallerFrom(r.Context()).Anonymous()),
+		Feeds:    []feedLink{{Title: "Recent changes", URL: h.Root + "-/feed"}},
 	}
 }
 
@@ -146,6 +150,15 @@ func (v *view) IndexAfter(prefix, after string) string {
 	return v.Root + "-/pages?" + q.Encode()
 }
 
+// IndexFolders links to the next screen of a folder's sub-folders.
+func (v *view) IndexFolders(prefix, after string) string {
+	q := url.Values{"folders_after": {after}}
+	if prefix != "" {
+		q.Set("prefix", prefix)
+	}
+	return v.Root + "-/pages?" + q.Encode()
+}
+
 // DiffURL links to the diff of a page between two revisions.
 func (v *view) DiffURL(name, from, to string) string {
 	return v.Action("diff", name) + "?from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to)
@@ -207,4 +220,10 @@ func validRev(rev string) error {
 // seeOther redirects after a successful POST, so a reload does not repeat it.
 func seeOther(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// feedLink is one Atom feed linked from a page's head.
+type feedLink struct {
+	Title string
+	URL   string
 }
