@@ -85,8 +85,8 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, h *tenant
 // diffData is the diff of one page between two revisions, with who made
 // each and why.
 type diffData struct {
-	Name      string
-	From, To  wiki.Revision
+	Name     string
+	From, To wiki.Revision
 	Table    template.HTML
 }
 

@@ -37,7 +37,7 @@ type view struct {
 	SignIn    string // the proxy's sign-in link for anonymous callers, "" otherwise
 	// Feeds are the Atom feeds the head links (the wiki's, and a page's).
 	Feeds []feedLink
-	Data      any
+	Data  any
 }
 
 // crumb is one step of the breadcrumb; the last one has no URL.
@@ -49,13 +49,13 @@ type crumb struct {
 // notices are the fixed messages a redirect may ask a page to show. Only
 // keys travel in the URL, so nobody can make warren display arbitrary text.
 var notices = map[string]string{
-	"merged":  "Someone else changed this page while you were editing; your edit was merged with theirs.",
-	"deleted": "The page was deleted.",
+	"merged":   "Someone else changed this page while you were editing; your edit was merged with theirs.",
+	"deleted":  "The page was deleted.",
 	"restored": "The page was restored to the chosen version.",
-	"created": "The wiki was created.",
-	"granted": "The grant was saved.",
-	"revoked": "The grant was revoked.",
-	"token":   "The token was revoked.",
+	"created":  "The wiki was created.",
+	"granted":  "The grant was saved.",
+	"revoked":  "The grant was revoked.",
+	"token":    "The token was revoked.",
 }
 
 // wikiView starts the view of a page inside the request's wiki.
