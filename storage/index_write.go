@@ -95,6 +95,8 @@ var indexSQL = map[string]string{
 		RETURNING rowid`,
 	"remove":    `DELETE FROM pages WHERE name = ? AND file = ? RETURNING rowid, blob`,
 	"ftsDelete": `DELETE FROM pages_fts WHERE rowid = ?`,
+	"ttlDelete": `DELETE FROM titles_fts WHERE rowid = ?`,
+	"ttlInsert": `INSERT INTO titles_fts(rowid, name, title) VALUES (?, ?, ?)`,
 	"ftsInsert": `INSERT INTO pages_fts(rowid, name, title, body, fold) VALUES (?, ?, ?, ?, ?)`,
 	"untag":     `DELETE FROM page_tags WHERE page = ?`,
 	"tag":       `INSERT OR IGNORE INTO page_tags(page, tag, label) VALUES (?, ?, ?)`,
@@ -160,7 +162,7 @@ func (ix *indexWriter) exec(name string, args ...any) error {
 // clear empties the derived tables before a rebuild. The render cache is
 // kept: it is keyed by blob, so what it holds is still right.
 func (ix *indexWriter) clear() error {
-	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects"} {
+	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects", "titles_fts"} {
 		if _, err := ix.tx.ExecContext(ix.ctx, "DELETE FROM "+t); err != nil {
 			return err
 		}
@@ -201,9 +203,15 @@ func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) erro
 	if err := ix.exec("ftsDelete", rowid); err != nil {
 		return err
 	}
+	if err := ix.exec("ttlDelete", rowid); err != nil {
+		return err
+	}
 	body := searchText(r.Text)
-	err = ix.exec("ftsInsert", rowid, foldText(f.name), foldText(title), body, foldedWords(body+" "+title))
+	err = ix.exec("ftsInsert", rowid, foldText(f.name), foldText(title), body, foldedWords(body))
 	if err != nil {
+		return err
+	}
+	if err := ix.exec("ttlInsert", rowid, foldText(f.name), foldText(title)); err != nil {
 		return err
 	}
 	if err := ix.setTags(f.name, r.Tags); err != nil {
@@ -232,6 +240,9 @@ func (ix *indexWriter) removePage(f pageState) error {
 		return err
 	}
 	if err := ix.exec("ftsDelete", row.RowID); err != nil {
+		return err
+	}
+	if err := ix.exec("ttlDelete", row.RowID); err != nil {
 		return err
 	}
 	if err := ix.exec("unlink", f.name); err != nil {

@@ -92,8 +92,19 @@ func parseCursor(after string) (int, int64, error) {
 	return tier, rowid, nil
 }
 
+// memoSearchCount is the memo kind of search totals: counting every match
+// is the one part of a search whose cost grows with the matches, so a
+// query's total is kept until the indexes change (paging through the
+// results, or the same search again, does not count twice).
+const memoSearchCount memoKind = 100
+
 // searchCount is the number of pages the whole query matches.
 func (w *Wiki) searchCount(ctx context.Context, pq *parsedQuery) (int, error) {
+	k := memoKey{kind: memoSearchCount, name: pq.match + "\x00" + strings.Join(pq.tags, "\x00")}
+	if v, ok := w.memo.get(k); ok {
+		return v.(int), nil
+	}
+	gen := w.memo.gen.Load()
 	var n int
 	var err error
 	if pq.match == "" {
@@ -103,7 +114,11 @@ func (w *Wiki) searchCount(ctx context.Context, pq *parsedQuery) (int, error) {
 		q, args := pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", pq.match)
 		err = w.DB.R.GetContext(ctx, &n, q, args...)
 	}
-	return n, ftsError(err)
+	if err != nil {
+		return 0, ftsError(err)
+	}
+	w.memo.put(k, gen, n, 8)
+	return n, nil
 }
 
 // hitRow is a hit as read, with the cursor that points just past it.
@@ -115,18 +130,32 @@ type hitRow struct {
 	cursor  string
 }
 
-// searchTier reads up to n hits of one tier with rowid > from.
+// searchTier reads up to n hits of one tier with rowid > from. Title hits
+// come from the small titles table (their snippet is the start of the
+// text); text hits from pages_fts, leaving out the title hits.
 func (w *Wiki) searchTier(ctx context.Context, pq *parsedQuery, t searchTier, from int64, n int) ([]hitRow, error) {
 	var q string
 	var args []any
-	if t.match == "" { // tags only: no text to match or quote
+	switch {
+	case t.match == "": // tags only: no text to match or quote
 		q, args = pq.tagFilter(`SELECT p.rowid, p.name, p.title, '' AS snippet FROM pages p WHERE p.rowid > ?`, "p.rowid", from)
 		q += ` ORDER BY p.rowid LIMIT ?`
-	} else {
+	case t.n == 1:
+		q, args = pq.tagFilter(`
+			SELECT t.rowid, p.name, p.title, (SELECT substr(body, 1, 160) FROM pages_fts WHERE rowid = t.rowid) AS snippet
+			FROM titles_fts t JOIN pages p ON p.rowid = t.rowid
+			WHERE titles_fts MATCH ? AND t.rowid > ?`, "t.rowid", t.match, from)
+		if pq.negative != "" {
+			q += ` AND t.rowid NOT IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)`
+			args = append(args, pq.negative)
+		}
+		q += ` ORDER BY t.rowid LIMIT ?`
+	default:
 		q, args = pq.tagFilter(`
 			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
 			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
-			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
+			WHERE pages_fts MATCH ? AND f.rowid > ?
+			AND f.rowid NOT IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)`, "f.rowid", t.match, from, pq.positive)
 		q += ` ORDER BY f.rowid LIMIT ?`
 	}
 	var rows []hitRow

@@ -26,6 +26,7 @@ const maxSearchTerms = 32
 type parsedQuery struct {
 	match    string // the whole query; "" when it is tags only
 	positive string // the words that must match, for the title tier
+	negative string // the words that must not, OR-ed ("" if none)
 	tags     []string
 }
 
@@ -76,22 +77,21 @@ func parseQuery(q string) (*parsedQuery, error) {
 	}
 	pq.positive = strings.Join(parts, " AND ")
 	pq.match = "(" + pq.positive + ")"
-	for _, n := range nots {
-		pq.match = "(" + pq.match + " NOT " + n + ")"
+	if len(nots) > 0 {
+		pq.negative = strings.Join(nots, " OR ")
+		pq.match = "(" + pq.match + " NOT (" + pq.negative + "))"
 	}
 	return pq, nil
 }
 
-// tiers are the MATCH expressions of title hits, then text-only hits.
+// tiers are the title hits, then the text-only hits. A page whose name
+// and title match the words matches the whole query too (pages_fts holds
+// name and title as well), unless it has a word to leave out.
 func (pq *parsedQuery) tiers() []searchTier {
 	if pq.match == "" {
 		return []searchTier{{n: 1}}
 	}
-	title := "({name title} : (" + pq.positive + "))"
-	return []searchTier{
-		{n: 1, match: pq.match + " AND " + title},
-		{n: 2, match: pq.match + " NOT " + title},
-	}
+	return []searchTier{{n: 1, match: pq.positive}, {n: 2, match: pq.match}}
 }
 
 // tagFilter appends one condition per tag on the row id column col.

@@ -125,6 +125,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 // changesData is one screen of the wiki's change log.
 type changesData struct {
 	Entries []wiki.ChangeEntry
+	HTML    template.HTML // the entries, built in Go (ui_changes.go)
 	Older   int64
 }
 
@@ -136,6 +137,8 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, h *tenant
 		return
 	}
 	v := s.wikiView(r, h, role, "Recent changes")
-	v.Data = changesData{Entries: changes[:min(len(changes), historyLimit)], Older: older}
+	d := changesData{Entries: changes[:min(len(changes), historyLimit)], Older: older}
+	d.HTML = changesHTML(v, d.Entries)
+	v.Data = d
 	s.render(w, r, http.StatusOK, "changes.html", v)
 }

@@ -26,6 +26,7 @@ type options struct {
 	wikis   int
 	hot     int
 	clone   bool
+	history bool // search and recent-changes figures (history.go; needs git)
 	commits int
 	// debugAddr is passed to every `warren serve` as --debug-addr, so the
 	// server can be profiled while a figure runs (the servers run one at a
@@ -47,6 +48,7 @@ func main() {
 	flag.IntVar(&o.wikis, "wikis", 10000, "registered wikis for the spread figure")
 	flag.IntVar(&o.hot, "hot", 1000, "wikis the Zipf load spreads over")
 	flag.BoolVar(&o.clone, "clone", true, "measure the clone figure (needs the git binary)")
+	flag.BoolVar(&o.history, "history", true, "measure the search and recent-changes figures (needs the git binary)")
 	flag.IntVar(&o.commits, "commits", 2000, "commits (and pages) of the clone repository")
 	flag.StringVar(&o.debugAddr, "debug-addr", "", "serve pprof of each warren server on this address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
@@ -103,6 +105,12 @@ func run(ctx context.Context, o options) (map[string]float64, error) {
 		{"cold opens", b.coldOpens},
 		{"saves", b.saves},
 	}
+	if o.history {
+		steps = append(steps, struct {
+			name string
+			fn   func(context.Context) error
+		}{"search and changes", b.historyFigures})
+	}
 	if o.clone {
 		steps = append(steps, struct {
 			name string
@@ -133,6 +141,9 @@ var rows = [][4]string{
 	{"reopen_p50_ms", "", "", ""},
 	{"save_per_s", "", "", "≥ 650"},
 	{"save_per_s_8wikis", "", "", ""},
+	{"search_p50_ms_5k", "", "", "≤ 5"},
+	{"search_rare_p50_ms_5k", "", "", "≤ 5"},
+	{"changes_rps", "changes_view_rps", "changes_vs_view", "≥ 0.3"},
 	{"clone_s", "clone_git_s", "clone_vs_git", "≤ 1.5"},
 	{"clone_server_rss_mib", "clone_git_rss_mib", "", "≤ 64"},
 }

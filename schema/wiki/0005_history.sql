@@ -13,6 +13,14 @@ CREATE VIRTUAL TABLE pages_fts USING fts5(
   prefix = '2 3'
 );
 
+-- Names and titles alone, folded, for the first tier of search hits: a
+-- small table, so "does the title match" never scans the text's matches.
+CREATE VIRTUAL TABLE titles_fts USING fts5(
+  name, title,
+  tokenize = 'porter unicode61 remove_diacritics 2',
+  prefix = '2 3'
+);
+
 -- Front-matter tags of each page at HEAD: tag is lower-cased for lookup,
 -- label as the page wrote it.
 CREATE TABLE page_tags (
