@@ -2,12 +2,15 @@
 // repository plus its wiki.db and the indexes kept there — save (with
 // three-way merge and conflicts kept as drafts), read, history, rename,
 // attachments, drafts, search, backlinks, the render cache and the memo of
-// warm page views. The indexes catch up from a watermark after any ref
-// update, so a crash or an out-of-band push heals on the next open. Every
-// change to the main branch goes through one guarded commit that applies
-// the wiki's write policy — protected paths for the author's role, and
-// quotas — which it asks of a wiki.PolicySource (robot.db, wired by
-// cmd/warren); pushes are asked the same through CheckWrite.
+// warm page views, plus the safety net (blame, commit view, restore,
+// three-way revert), moves with link rewriting and redirects derived from
+// git's renames, folders, tags and feed entries. The indexes catch up from
+// a watermark after any ref update, so a crash or an out-of-band push heals
+// on the next open. Every change to the main branch goes through one
+// guarded commit that applies the wiki's write policy — protected paths
+// for the author's role, and quotas — which it asks of a
+// wiki.PolicySource (robot.db, wired by cmd/warren); pushes are asked the
+// same through CheckWrite.
 //
 // It knows nothing of HTTP or of which wiki a request is for. Of the
 // project it imports gitrepo, sqlitedb, textdiff, internal/durable, schema
