@@ -66,8 +66,9 @@ func TestRepoLogLinear(t *testing.T) {
 	if all[0].Parent != "" || len(all[0].Changes) != 1 || all[0].Changes[0].Action != "added" {
 		t.Fatalf("root commit = %+v", all[0])
 	}
-	// Commit 8 rewrites p1.md, which commit 1 added.
-	if c := all[8]; c.Parent != ids[7] || len(c.Changes) != 1 || c.Changes[0] != (gitrepo.TreeChange{Path: "p1.md", Action: "modified", Blob: blobOf(t, dir, ids[8], "p1.md")}) {
+	// Commit 8 rewrites p1.md, which commit 1 added; the change names both blobs.
+	want := gitrepo.TreeChange{Path: "p1.md", Action: "modified", Blob: blobOf(t, dir, ids[8], "p1.md"), OldBlob: blobOf(t, dir, ids[7], "p1.md")}
+	if c := all[8]; c.Parent != ids[7] || len(c.Changes) != 1 || c.Changes[0] != want {
 		t.Fatalf("commit 8 = %+v", c)
 	}
 	// The indexer's common case: one commit past the watermark.
