@@ -15,7 +15,17 @@ const (
 // Changes lists a page's changes ("" = the whole wiki), newest first, with
 // their cursors; only entries with Seq < before when before > 0. It reads
 // the change index, never the git history.
+// The first screen (before == 0) is kept in the memo until the indexes
+// change, so the recent-changes page costs about a page view.
 func (w *Wiki) Changes(ctx context.Context, name string, limit int, before int64) ([]wiki.ChangeEntry, error) {
+	if before == 0 && limit > 0 && limit <= maxMemoChanges {
+		return w.changesMemo(ctx, name, limit)
+	}
+	return w.changes(ctx, name, limit, before)
+}
+
+// changes is Changes' body, straight from the change index.
+func (w *Wiki) changes(ctx context.Context, name string, limit int, before int64) ([]wiki.ChangeEntry, error) {
 	if limit <= 0 {
 		limit = defaultHistoryN
 	}

@@ -27,10 +27,18 @@ type historyEntry struct {
 	Previous string
 }
 
+// changesLimit bounds the entries one screen of recent changes lists.
+const changesLimit = 50
+
 // changesPage reads one screen of the change log of a page ("" = the wiki)
 // from ?before=, plus one more entry to know the previous revision of the
 // last one shown and whether there are older entries.
 func changesPage(r *http.Request, h *tenant.Handle, name string) ([]wiki.ChangeEntry, int64, error) {
+	return changesScreen(r, h, name, historyLimit)
+}
+
+// changesScreen is changesPage with the screen's length.
+func changesScreen(r *http.Request, h *tenant.Handle, name string, n int) ([]wiki.ChangeEntry, int64, error) {
 	var before int64
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
@@ -39,11 +47,11 @@ func changesPage(r *http.Request, h *tenant.Handle, name string) ([]wiki.ChangeE
 		}
 		before = n
 	}
-	entries, err := h.Store.Changes(r.Context(), name, historyLimit+1, before)
-	if err != nil || len(entries) <= historyLimit {
+	entries, err := h.Store.Changes(r.Context(), name, n+1, before)
+	if err != nil || len(entries) <= n {
 		return entries, 0, err
 	}
-	return entries, entries[historyLimit-1].Seq, nil
+	return entries, entries[n-1].Seq, nil
 }
 
 // handleHistory lists a page's changes from the change index.
@@ -131,13 +139,13 @@ type changesData struct {
 
 // handleChanges lists the wiki's recent changes.
 func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	changes, older, err := changesPage(r, h, "")
+	changes, older, err := changesScreen(r, h, "", changesLimit)
 	if err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
 	v := s.wikiView(r, h, role, "Recent changes")
-	d := changesData{Entries: changes[:min(len(changes), historyLimit)], Older: older}
+	d := changesData{Entries: changes[:min(len(changes), changesLimit)], Older: older}
 	d.HTML = changesHTML(v, d.Entries)
 	v.Data = d
 	s.render(w, r, http.StatusOK, "changes.html", v)
