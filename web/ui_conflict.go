@@ -73,19 +73,3 @@ func lineDiff(a, b string) []diffRow {
 	}
 	return rows
 }
-
-// diffRows converts the service's diff of two revisions for display.
-func diffRows(lines []wiki.DiffLine) []diffRow {
-	rows := make([]diffRow, 0, len(lines))
-	for _, l := range lines {
-		row := diffRow{Class: "ctx", Sign: " ", Text: strings.TrimSuffix(l.Text, "\n")}
-		switch l.Op {
-		case '+':
-			row.Class, row.Sign = "add", "+"
-		case '-':
-			row.Class, row.Sign = "del", "-"
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
