@@ -17,15 +17,18 @@ import (
 // registerAPIRoutes mounts the JSON API under a wiki's /-/api/.
 func (s *Server) registerAPIRoutes(r *mux.Router) {
 	r.HandleFunc("/pages", s.wikiRoute(wiki.RoleViewer, s.apiListPages)).Methods("GET")
-	r.HandleFunc("/pages/{path:.+}/history", s.wikiRoute(wiki.RoleViewer, s.apiPageHistory)).Methods("GET")
-	r.HandleFunc("/pages/{path:.+}/attachments", s.wikiRoute(wiki.RoleViewer, s.apiPageAttachments)).Methods("GET")
+	r.HandleFunc("/pages/{path:.+}/history", s.historyRoute(wiki.RoleViewer, s.apiPageHistory)).Methods("GET")
+	r.HandleFunc("/pages/{path:.+}/attachments", s.historyRoute(wiki.RoleViewer, s.apiPageAttachments)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiGetPage)).Methods("GET", "HEAD")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiPutPage)).Methods("PUT")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiDeletePage)).Methods("DELETE")
-	r.HandleFunc("/changes", s.wikiRoute(wiki.RoleViewer, s.apiChanges)).Methods("GET")
+	r.HandleFunc("/changes", s.historyRoute(wiki.RoleViewer, s.apiChanges)).Methods("GET")
 	r.HandleFunc("/search", s.wikiRoute(wiki.RoleViewer, s.apiSearch)).Methods("GET")
 	s.registerProtectAPI(r) // api_protect.go
 	s.registerHistoryAPI(r) // api_history.go
+	r.HandleFunc("/tree", s.wikiRoute(wiki.RoleViewer, s.apiTree)).Methods("GET")
+	r.HandleFunc("/settings", s.wikiRoute(wiki.RoleAdmin, s.apiGetSettings)).Methods("GET")
+	r.HandleFunc("/settings", s.wikiRoute(wiki.RoleAdmin, s.apiPatchSettings)).Methods("PATCH")
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, wiki.Errorf(wiki.ENOTFOUND, "No such API endpoint."))
 	})
@@ -52,8 +55,11 @@ type apiPage struct {
 	Revision string `json:"revision"`
 }
 
-func (s *Server) apiGetPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+func (s *Server) apiGetPage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	name, err := pageParam(r)
+	if err == nil && r.URL.Query().Get("rev") != "" {
+		err = s.historyVisible(r, h, role) // an old revision is history
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -96,6 +102,9 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		return
 	}
 	base, err := ifMatch(r)
+	if err == nil {
+		err = requireMessage(r.Context(), h.Store, body.Message)
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return

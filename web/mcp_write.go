@@ -102,6 +102,9 @@ func (s *Server) toolWritePage(ctx context.Context, req *mcp.CallToolRequest, in
 		return nil, writePageOut{}, err
 	}
 	defer release()
+	if err := requireMessage(ctx, store, in.Message); err != nil {
+		return nil, writePageOut{}, toolError(s, err)
+	}
 	verb := "Update"
 	if in.BaseRevision == "" {
 		verb = "Create"

@@ -20,6 +20,10 @@ type editData struct {
 	Preview      template.HTML
 	DraftOffered bool // the caller has kept text for this page; offer to restore it
 	DraftLoaded  bool // the textarea holds that kept text
+	// RequireMessage is the wiki's rule that every save has a commit
+	// message; Error says why the last save was refused (the text stays).
+	RequireMessage bool
+	Error          string
 }
 
 // handleEdit shows the editor for a page, new or existing. The form carries
@@ -31,13 +35,14 @@ func (s *Server) handleEdit(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		return
 	}
 	ctx := r.Context()
-	d := editData{Name: name}
+	v := s.wikiView(r, h, role, "")
+	d := editData{Name: name, RequireMessage: v.Prefs.RequireMessage}
 	page, err := h.Store.Page(ctx, name, "")
 	switch {
 	case err == nil:
 		d.Name, d.Content, d.BaseRevision, d.Exists = page.Name, string(page.Content), page.Revision, true
 	case wiki.ErrorCode(err) == wiki.ENOTFOUND:
-		d.Content = "# " + wiki.PageTitle(name) + "\n\n"
+		d.Content = v.Prefs.NewPageText(name) // the wiki's template for new pages
 	default:
 		s.htmlError(w, r, err)
 		return
@@ -50,11 +55,10 @@ func (s *Server) handleEdit(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.htmlError(w, r, err)
 		return
 	}
-	title := "Edit " + wiki.PageTitle(d.Name)
+	v.Title = "Edit " + wiki.PageTitle(d.Name)
 	if !d.Exists {
-		title = "Create " + wiki.PageTitle(d.Name)
+		v.Title = "Create " + wiki.PageTitle(d.Name)
 	}
-	v := s.wikiView(r, h, role, title)
 	v.Crumbs = actionCrumbs(v, d.Name, "Edit")
 	v.Data = d
 	s.render(w, r, http.StatusOK, "edit.html", v)
@@ -128,8 +132,14 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		return
 	}
 	content := normalizeText(r.PostForm.Get("content"))
-	// An empty message gets the service's default ("Update <page>").
+	// An empty message gets the service's default ("Update <page>"),
+	// unless the wiki requires one: then the editor comes back with the text.
 	message := strings.TrimSpace(r.PostForm.Get("message"))
+	if err := requireMessage(r.Context(), h.Store, message); err != nil {
+		s.editAgain(w, r, h, role, editData{Name: name, Content: content, BaseRevision: base, Exists: base != "",
+			RequireMessage: true, Error: wiki.ErrorMessage(err)}, err)
+		return
+	}
 	res, err := h.Store.Save(r.Context(), wiki.SaveRequest{
 		Name:         name,
 		Content:      []byte(content),

@@ -44,7 +44,10 @@ func (v *view) wikiHeader() template.HTML {
 	}
 	b.WriteString("\n  <nav class=\"nav\" aria-label=\"Wiki\">")
 	if v.CanRead() {
-		b.WriteString(`<a href="` + attr(v.URL("-/pages")) + `">Pages</a><a href="` + attr(v.URL("-/changes")) + `">Changes</a>`)
+		b.WriteString(`<a href="` + attr(v.URL("-/pages")) + `">Pages</a>`)
+	}
+	if v.CanRead() && !v.HideHistory {
+		b.WriteString(`<a href="` + attr(v.URL("-/changes")) + `">Changes</a>`)
 	}
 	if v.CanEdit() {
 		b.WriteString(`<a href="` + attr(v.URL("-/new")) + `">New page</a>`)
@@ -90,8 +93,10 @@ func pageActions(v *view, name string, old bool) template.HTML {
 		button("button", "edit", "Edit")
 	}
 	b.WriteString("\n   ")
-	button("button", "history", "History")
-	if !old {
+	if !v.HideHistory {
+		button("button", "history", "History")
+	}
+	if !old && !v.HideHistory {
 		button("button", "attachments", "Attachments")
 	}
 	if edit {

@@ -24,6 +24,7 @@ type pageData struct {
 	BacklinksHTML template.HTML
 	LastHTML      template.HTML
 	Restore       template.HTML // "Restore this version" on an old revision (editors)
+	Tree          template.HTML // the sidebar's page tree (sidebar "tree"), see ui_tree.go
 }
 
 // missingData is what the page for a page that does not exist shows.
@@ -62,7 +63,11 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	ctx := r.Context()
 	rev := r.URL.Query().Get("rev")
 	if rev != "" {
-		if err := validRev(rev); err != nil {
+		err := validRev(rev)
+		if err == nil {
+			err = s.historyVisible(r, h, role) // an old revision is history
+		}
+		if err != nil {
 			s.htmlError(w, r, err)
 			return
 		}
@@ -80,37 +85,16 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 		s.htmlError(w, r, err)
 		return
 	}
+	v := s.wikiView(r, h, role, pv.Title)
+	v.Crumbs = pageCrumbs(v, pv.Name)
 	d := pageData{View: pv}
-	if d.Backlinks, err = h.Store.Backlinks(ctx, pv.Name); err != nil {
+	if err := s.pageSurroundings(r, h, v, &d, rev); err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
-	if rev != "" {
-		info, err := h.Store.Revision(ctx, rev)
-		if err != nil {
-			s.htmlError(w, r, err)
-			return
-		}
-		d.OldRev = &info
-		if role >= wiki.RoleEditor {
-			if d.Restore, err = s.restoreForm(r, h, pv.Name, rev); err != nil {
-				s.htmlError(w, r, err)
-				return
-			}
-		}
-	} else {
-		changes, err := h.Store.History(ctx, pv.Name, 1, 0)
-		if err != nil {
-			s.htmlError(w, r, err)
-			return
-		}
-		if len(changes) > 0 {
-			d.Last = &changes[0]
-		}
+	if !v.HideHistory {
+		v.Feeds = append(v.Feeds, feedLink{Title: "Changes to " + pv.Name, URL: v.URL("-/feed/") + escapePage(pv.Name)})
 	}
-	v := s.wikiView(r, h, role, pv.Title)
-	v.Crumbs = pageCrumbs(v, pv.Name)
-	v.Feeds = append(v.Feeds, feedLink{Title: "Changes to " + pv.Name, URL: v.URL("-/feed/") + escapePage(pv.Name)})
 	d.Actions = pageActions(v, pv.Name, d.OldRev != nil)
 	d.BacklinksHTML = backlinksHTML(v, d.Backlinks)
 	d.LastHTML = lastChangeHTML(v, pv.Name, d.Last)
@@ -119,6 +103,41 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 		w.Header().Set("Content-Security-Policy", diagramCSP)
 	}
 	s.render(w, r, http.StatusOK, "page.html", v)
+}
+
+// pageSurroundings reads what the view shows around a page: backlinks,
+// the old revision or the last change (unless history is hidden from the
+// caller), and the sidebar's page tree when the wiki shows one.
+func (s *Server) pageSurroundings(r *http.Request, h *tenant.Handle, v *view, d *pageData, rev string) error {
+	ctx := r.Context()
+	var err error
+	if d.Backlinks, err = h.Store.Backlinks(ctx, d.View.Name); err != nil {
+		return err
+	}
+	if v.Prefs.Sidebar == wiki.SidebarTree {
+		if d.Tree, err = sidebarTree(ctx, h, v, d.View.Name); err != nil {
+			return err
+		}
+	}
+	if rev != "" {
+		info, err := h.Store.Revision(ctx, rev)
+		if err != nil {
+			return err
+		}
+		d.OldRev = &info
+		if v.Role >= wiki.RoleEditor {
+			d.Restore, err = s.restoreForm(r, h, d.View.Name, rev)
+		}
+		return err
+	}
+	if v.HideHistory {
+		return nil
+	}
+	changes, err := h.Store.History(ctx, d.View.Name, 1, 0)
+	if len(changes) > 0 {
+		d.Last = &changes[0]
+	}
+	return err
 }
 
 // diagramCSP is the policy of pages that draw diagrams: Mermaid styles its

@@ -18,7 +18,7 @@ func (s *Server) registerPageToolRoutes(r *mux.Router) {
 
 	r.HandleFunc("/-/rename/{page:.+}", s.wikiRoute(editor, s.handleRenameForm)).Methods(get...)
 	r.HandleFunc("/-/rename/{page:.+}", s.wikiRoute(editor, s.handleRename)).Methods(post...)
-	r.HandleFunc("/-/attachments/{page:.+}", s.wikiRoute(viewer, s.handleAttachments)).Methods(get...)
+	r.HandleFunc("/-/attachments/{page:.+}", s.historyRoute(viewer, s.handleAttachments)).Methods(get...)
 	r.HandleFunc("/-/attachments/{page:.+}", s.wikiRoute(editor, s.handleUpload)).Methods(post...)
 	r.HandleFunc("/-/delete-attachment/{page:.+}", s.wikiRoute(editor, s.handleDeleteAttachment)).Methods(post...)
 	r.HandleFunc("/-/files/{path:.+}", s.wikiRoute(viewer, s.handleFile)).Methods(get...)

@@ -8,9 +8,11 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// settingsData is a wiki's settings page: its visibility and its grants.
+// settingsData is a wiki's settings page: its settings and its grants.
 type settingsData struct {
-	Grants    []wiki.Grant
+	Settings      wiki.Settings
+	SettingsError string // why the settings form was refused; its values stay
+	Grants        []wiki.Grant
 	Roles     []string
 	Principal string // the form's values after a refused add
 	Role      string
@@ -30,6 +32,12 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, h *tenant.
 		return
 	}
 	d.Grants = grants
+	if d.SettingsError == "" {
+		if d.Settings, err = ReadSettings(r.Context(), h.Info, h.Store); err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+	}
 	d.Roles = []string{wiki.RoleViewer.String(), wiki.RoleEditor.String(), wiki.RoleAdmin.String()}
 	v := s.wikiView(r, h, role, "Settings")
 	v.Data = d

@@ -16,7 +16,7 @@ func assetLists() (styles, printStyles, headScripts, pageScripts []string) {
 	return []string{"warren.css", "editor.css"},
 		[]string{"print.css"},
 		[]string{"theme.js"},
-		[]string{"warren.js", "editor-text.js", "editor-tools.js", "editor-picker.js", "upload.js", "nav.js"}
+		[]string{"warren.js", "editor-text.js", "editor-tools.js", "editor-picker.js", "upload.js", "nav.js", "tree.js"}
 }
 
 // assetTags is the stylesheet, icon and script links of every page, built

@@ -37,7 +37,11 @@ type view struct {
 	SignIn    string // the proxy's sign-in link for anonymous callers, "" otherwise
 	// Feeds are the Atom feeds the head links (the wiki's, and a page's).
 	Feeds []feedLink
-	Data  any
+	// Prefs are the wiki's preferences (wiki.db) as read for this request;
+	// HideHistory says the caller gets no history or attachment links.
+	Prefs       wiki.Preferences
+	HideHistory bool
+	Data        any
 }
 
 // crumb is one step of the breadcrumb; the last one has no URL.
@@ -56,22 +60,34 @@ var notices = map[string]string{
 	"granted":  "The grant was saved.",
 	"revoked":  "The grant was revoked.",
 	"token":    "The token was revoked.",
+	"settings": "The settings were saved.",
 }
 
 // wikiView starts the view of a page inside the request's wiki.
 func (s *Server) wikiView(r *http.Request, h *tenant.Handle, role wiki.Role, title string) *view {
-	return &view{
-		Title:    title,
-		Wiki:     h.Info,
-		Root:     h.Root,
-		Caller:   wiki.CallerFrom(r.Context()),
-		Role:     role,
-		Platform: s.platformURL(r),
-		Notice:   notices[r.URL.Query().Get("notice")],
-		Version:  s.Version,
-		SignIn:   s.signInURL(r, wiki.CallerFrom(r.Context()).Anonymous()),
-		Feeds:    []feedLink{{Title: "Recent changes", URL: h.Root + "-/feed"}},
+	prefs, err := h.Store.Preferences(r.Context())
+	if err != nil {
+		// The routes refuse on their own; the links fail closed.
+		s.logError(r, err)
+		prefs.HideHistoryFromViewers = true
 	}
+	v := &view{
+		Prefs:       prefs,
+		HideHistory: prefs.HidesHistoryFrom(role),
+		Title:       title,
+		Wiki:        h.Info,
+		Root:        h.Root,
+		Caller:      wiki.CallerFrom(r.Context()),
+		Role:        role,
+		Platform:    s.platformURL(r),
+		Notice:      notices[r.URL.Query().Get("notice")],
+		Version:     s.Version,
+		SignIn:      s.signInURL(r, wiki.CallerFrom(r.Context()).Anonymous()),
+	}
+	if !v.HideHistory { // the feeds are the wiki's history too
+		v.Feeds = []feedLink{{Title: "Recent changes", URL: h.Root + "-/feed"}}
+	}
+	return v
 }
 
 // platformView starts the view of a platform page (outside any wiki).
