@@ -91,7 +91,7 @@ func newRootCmd(started *bool) *cobra.Command {
 func bindEnv(fs *pflag.FlagSet) error {
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
-		if err != nil || f.Changed || f.Name == "help" || f.Name == "version" {
+		if err != nil || f.Changed || f.Name == "help" || f.Name == "version" || f.Annotations[noEnv] != nil {
 			return
 		}
 		name := envName(f.Name)
@@ -105,6 +105,10 @@ func bindEnv(fs *pflag.FlagSet) error {
 	})
 	return err
 }
+
+// noEnv marks flags that only the command line sets: a change to one
+// wiki's settings must never come from a variable left in the environment.
+const noEnv = "warren-no-env"
 
 // envName is the environment variable for a flag: --max-open-wikis is
 // WARREN_MAX_OPEN_WIKIS.

@@ -17,8 +17,8 @@ import (
 )
 
 func newWikiCmd() *cobra.Command {
-	return groupCmd("wiki", "Create, list and delete wikis",
-		newWikiCreateCmd(), newWikiListCmd(), newWikiDeleteCmd())
+	return groupCmd("wiki", "Create, list, change and delete wikis",
+		newWikiCreateCmd(), newWikiListCmd(), newWikiSetCmd(), newWikiDeleteCmd())
 }
 
 func newWikiCreateCmd() *cobra.Command {
