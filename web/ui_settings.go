@@ -13,10 +13,10 @@ type settingsData struct {
 	Settings      wiki.Settings
 	SettingsError string // why the settings form was refused; its values stay
 	Grants        []wiki.Grant
-	Roles     []string
-	Principal string // the form's values after a refused add
-	Role      string
-	Error     string
+	Roles         []string
+	Principal     string // the form's values after a refused add
+	Role          string
+	Error         string
 }
 
 // handleSettings shows the wiki's visibility and grants to its admins.

@@ -61,7 +61,7 @@ func newWikiSetCmd() *cobra.Command {
 }
 
 // optString is a string flag that sets *dst only when given, so that an
-// empty value ("--home ''") still means "set it to empty".
+// empty value ("--home ”") still means "set it to empty".
 func optString(f *pflag.FlagSet, dst **string, name, usage string) {
 	f.Func(name, usage, func(v string) error {
 		*dst = &v
