@@ -11,6 +11,7 @@ import (
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
+	"github.com/warren-wiki/warren/web/thumb"
 	"github.com/warren-wiki/warren/wiki"
 	"golang.org/x/sync/semaphore"
 )
@@ -41,6 +42,7 @@ type Server struct {
 	// (--metrics-listen, MetricsHandler), not here. Otherwise it is served
 	// here to platform admins only.
 	MetricsElsewhere bool
+	Thumbs           *thumb.Thumbnailer // attachment thumbnails (ui_thumb.go); nil = defaults
 
 	once    sync.Once
 	handler http.Handler
@@ -50,6 +52,7 @@ type Server struct {
 	mcp     *mcpService     // the MCP endpoint of every wiki (mcp.go)
 	hooks   *webhookService // webhook events and deliveries (webhook_events.go)
 	usage   usageCounter    // requests and saves per wiki (usage.go)
+	thumbs  *thumb.Thumbnailer
 }
 
 // ServeHTTP builds the handler chain once and serves the request.
@@ -66,6 +69,10 @@ func (s *Server) build() {
 		s.MaxBody = 10 << 20
 	}
 	s.ui = mustLoadUI()
+	s.thumbs = s.Thumbs
+	if s.thumbs == nil {
+		s.thumbs = &thumb.Thumbnailer{}
+	}
 	s.metrics = newMetrics(s.Registry)
 	resolver := &tenant.Resolver{
 		Robot:      s.Robot,

@@ -142,15 +142,24 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.htmlError(w, r, err)
 		return
 	}
+	if s.serveThumbnail(w, r, name, blob, data) {
+		return // ?width= or ?thumbnail= (ui_thumb.go)
+	}
 	hdr := w.Header()
 	setFileHeaders(hdr, name)
 	hdr.Set("ETag", `"`+blob+`"`)
+	setFileCache(hdr, r, blob)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}
+
+// setFileCache lets a link carrying the blob id (?v=) be cached for a
+// year; anything else is revalidated with the ETag.
+func setFileCache(hdr http.Header, r *http.Request, blob string) {
 	if r.URL.Query().Get("v") == blob {
 		hdr.Set("Cache-Control", "private, max-age=31536000, immutable")
 	} else {
 		hdr.Set("Cache-Control", "private, no-cache")
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 }
 
 // setFileHeaders picks the type and disposition of an attachment: inert
