@@ -56,3 +56,6 @@ func (d attachmentsData) IsImage(a wiki.Attachment) bool { return isImageName(a.
 func (d attachmentsData) Snippet(v *view, a wiki.Attachment) string {
 	return attachmentMarkdown(a.Name, d.LinkURL(v, a))
 }
+
+// NameQuery names an attachment on its history and rename pages.
+func (d attachmentsData) NameQuery(a wiki.Attachment) string { return "?name=" + url.QueryEscape(a.Name) }

@@ -21,5 +21,8 @@ func (s *Server) registerPageToolRoutes(r *mux.Router) {
 	r.HandleFunc("/-/attachments/{page:.+}", s.historyRoute(viewer, s.handleAttachments)).Methods(get...)
 	r.HandleFunc("/-/attachments/{page:.+}", s.wikiRoute(editor, s.handleUpload)).Methods(post...)
 	r.HandleFunc("/-/delete-attachment/{page:.+}", s.wikiRoute(editor, s.handleDeleteAttachment)).Methods(post...)
+	r.HandleFunc("/-/rename-attachment/{page:.+}", s.wikiRoute(editor, s.handleRenameAttachmentForm)).Methods(get...)
+	r.HandleFunc("/-/rename-attachment/{page:.+}", s.wikiRoute(editor, s.handleRenameAttachment)).Methods(post...)
+	r.HandleFunc("/-/attachment-history/{page:.+}", s.historyRoute(viewer, s.handleAttachmentHistory)).Methods(get...)
 	r.HandleFunc("/-/files/{path:.+}", s.wikiRoute(viewer, s.handleFile)).Methods(get...)
 }
