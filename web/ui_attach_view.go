@@ -58,4 +58,6 @@ func (d attachmentsData) Snippet(v *view, a wiki.Attachment) string {
 }
 
 // NameQuery names an attachment on its history and rename pages.
-func (d attachmentsData) NameQuery(a wiki.Attachment) string { return "?name=" + url.QueryEscape(a.Name) }
+func (d attachmentsData) NameQuery(a wiki.Attachment) string {
+	return "?name=" + url.QueryEscape(a.Name)
+}
