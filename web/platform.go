@@ -14,6 +14,8 @@ func (s *Server) registerPlatformRoutes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/", s.handleWikiList).Methods(get...)
 	r.HandleFunc("/-/wikis", s.handleCreateWiki).Methods(http.MethodPost)
+	r.HandleFunc("/-/wikis/delete", s.handleDeleteWikiForm).Methods(get...)
+	r.HandleFunc("/-/wikis/delete", s.handleDeleteWiki).Methods(http.MethodPost)
 	r.HandleFunc("/-/tokens", s.handleTokens).Methods(get...)
 	r.HandleFunc("/-/tokens", s.handleCreateToken).Methods(http.MethodPost)
 	r.HandleFunc("/-/tokens/revoke", s.handleRevokeToken).Methods(http.MethodPost)

@@ -53,14 +53,15 @@ type crumb struct {
 // notices are the fixed messages a redirect may ask a page to show. Only
 // keys travel in the URL, so nobody can make warren display arbitrary text.
 var notices = map[string]string{
-	"merged":   "Someone else changed this page while you were editing; your edit was merged with theirs.",
-	"deleted":  "The page was deleted.",
-	"restored": "The page was restored to the chosen version.",
-	"created":  "The wiki was created.",
-	"granted":  "The grant was saved.",
-	"revoked":  "The grant was revoked.",
-	"token":    "The token was revoked.",
-	"settings": "The settings were saved.",
+	"merged":       "Someone else changed this page while you were editing; your edit was merged with theirs.",
+	"deleted":      "The page was deleted.",
+	"restored":     "The page was restored to the chosen version.",
+	"created":      "The wiki was created.",
+	"granted":      "The grant was saved.",
+	"revoked":      "The grant was revoked.",
+	"token":        "The token was revoked.",
+	"settings":     "The settings were saved.",
+	"wiki-deleted": "The wiki was deleted.",
 }
 
 // wikiView starts the view of a page inside the request's wiki.

@@ -92,3 +92,4 @@ type TreeEntry struct {
 	Page   bool   `json:"page"`
 	Folder bool   `json:"folder"`
 }
+
