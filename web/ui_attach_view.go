@@ -61,3 +61,9 @@ func (d attachmentsData) Snippet(v *view, a wiki.Attachment) string {
 func (d attachmentsData) NameQuery(a wiki.Attachment) string {
 	return "?name=" + url.QueryEscape(a.Name)
 }
+
+// ThumbURL is the list's preview of an image: a 160-pixel thumbnail made
+// on the server (ui_thumb.go), versioned by blob like FileURL.
+func (d attachmentsData) ThumbURL(v *view, a wiki.Attachment) string {
+	return d.FileURL(v, a) + "&width=160"
+}

@@ -18,7 +18,8 @@ import (
 // fitting in an N×N square, both resized on the server (web/thumb) and
 // never enlarged: an image already that small is served as it is. PNG,
 // JPEG, GIF (first frame) and WebP are resized; JPEG stays JPEG, the others
-// become PNG. AVIF cannot be decoded in pure Go and is served unchanged.
+// become PNG. AVIF cannot be decoded in pure Go, and a damaged image cannot
+// be decoded at all: both are served unchanged.
 // Asking for a thumbnail of a file that is not an image, or a size that is
 // 0, negative, over thumb.MaxWidth or not a number, is 400; an image with
 // more pixels than thumbnails are made from is 413, without decoding it.

@@ -11,5 +11,9 @@
 // images are decoded at once. Results are cached by blob id and size in an
 // LRU bounded in bytes, so a page full of thumbnails is resized once.
 //
+// A file it cannot read as an image (damaged, or a type it does not
+// decode) is handed back unchanged, as is one already no larger than
+// asked: the browser shows what it can, as it would without the resize.
+//
 // It imports only wiki (for error codes); web serves its results.
 package thumb

@@ -78,7 +78,7 @@ func (s Spec) size(w, h int) (int, int, bool) {
 func makeThumb(ctx context.Context, data []byte, spec Spec, maxPixels int64, sem chan struct{}) (Image, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return Image{}, wiki.Errorf(wiki.EINVALID, "the file is not an image warren can make thumbnails of (PNG, JPEG, GIF, WebP)")
+		return Image{Data: data, Original: true}, nil // not an image it can read: served as it is
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return Image{}, wiki.Errorf(wiki.ETOOLARGE, "the image is %d×%d pixels, more than the %d a thumbnail is made from", cfg.Width, cfg.Height, maxPixels)
@@ -95,7 +95,7 @@ func makeThumb(ctx context.Context, data []byte, spec Spec, maxPixels int64, sem
 	}
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return Image{}, wiki.Errorf(wiki.EINVALID, "the image could not be decoded: %v", err)
+		return Image{Data: data, Original: true}, nil // a damaged image: served as it is
 	}
 	dst := image.NewNRGBA(image.Rect(0, 0, tw, th))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
