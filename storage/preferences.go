@@ -10,7 +10,23 @@ import (
 
 // Preferences reads the wiki's settings from wiki.db; missing keys read as
 // their defaults (wiki.DefaultPreferences, with the server's link style).
+// A copy is kept while wiki.db is unchanged (preferences_cache.go).
 func (w *Wiki) Preferences(ctx context.Context) (wiki.Preferences, error) {
+	stamp, ok := w.stamp()
+	if ok {
+		if p, hit := w.prefs.get(stamp); hit {
+			return p, nil
+		}
+	}
+	p, err := w.readPreferences(ctx)
+	if err == nil && ok {
+		w.prefs.put(stamp, p)
+	}
+	return p, err
+}
+
+// readPreferences is Preferences from the database.
+func (w *Wiki) readPreferences(ctx context.Context) (wiki.Preferences, error) {
 	p := wiki.DefaultPreferences()
 	if w.DefaultLinkStyle != "" {
 		p.LinkStyle = w.DefaultLinkStyle
@@ -44,9 +60,11 @@ func (w *Wiki) SetPreferences(ctx context.Context, p wiki.Preferences) error {
 			return err
 		}
 	}
+	w.prefs.drop()
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	w.prefs.drop()
 	w.memo.changed()
 	return nil
 }

@@ -35,6 +35,7 @@ type Wiki struct {
 	writes writeStmts // prepared statements of the indexer
 	memo   memo       // warm answers of page views, until the indexes change
 	size   repoSize   // the repository's size for the byte quota (repo_size.go)
+	prefs  prefsCache // the preferences, while wiki.db is unchanged
 }
 
 // Lock takes the wiki's write lock. Readers never take it.
