@@ -13,7 +13,8 @@ import (
 // commit under the write lock, and returns the new revision. ENOTFOUND if
 // there is no such attachment, EEXISTS if the page already has a file by
 // the new name (compared ignoring case, as pages are), EINVALID for a bad
-// name. The page's text is not changed: links to the old name must be
+// name; the wiki's protected paths and quotas apply (guard.go). The
+// page's text is not changed: links to the old name must be
 // edited by hand, as after renaming a file in a clone.
 func (w *Wiki) RenameAttachment(ctx context.Context, page, from, to, message string, author *wiki.Caller) (string, error) {
 	if err := validAttachment(page, from); err != nil {
@@ -34,7 +35,7 @@ func (w *Wiki) RenameAttachment(ctx context.Context, page, from, to, message str
 		if err != nil {
 			return err
 		}
-		rev, err = w.Repo.Commit(ctx, gitrepo.CommitRequest{
+		rev, err = w.commit(ctx, author, gitrepo.CommitRequest{
 			Parent: head, Changes: changes,
 			AuthorName: author.AuthorName(), AuthorEmail: author.AuthorEmail(),
 			Message: commitMessage(message, "Rename attachment", from+" of "+page+" to "+to),
