@@ -210,3 +210,36 @@ func TestHideHistoryRoutes(t *testing.T) {
 	_, _, page = ts.Do(t, Request{Path: "/acme/Team/Meeting%20Notes", As: editor})
 	mustContain(t, "editor's page", page, "/-/history/", "/-/attachments/", "/-/changes", "Last changed")
 }
+
+// TestHideHistoryMCP: MCP's history tools answer a viewer with a tool
+// error once history is hidden; reading the current page still works, and
+// an editor's tools are unaffected.
+func TestHideHistoryMCP(t *testing.T) {
+	ts := mustUIWiki(t)
+	if st, body := patchSettings(t, ts, owner, `{"hide_history_from_viewers":true}`); st != 200 {
+		t.Fatalf("PATCH: %d %s", st, body)
+	}
+	var hist struct{ History []struct{ Revision string } }
+	_, _, hb := ts.Do(t, Request{Path: "/acme/-/api/pages/Team/Meeting%20Notes/history", As: owner})
+	MustJSON(t, hb, &hist)
+	rev := hist.History[0].Revision
+	calls := map[string]map[string]any{
+		"page_history":   {"path": "Team/Meeting Notes"},
+		"recent_changes": {},
+		"diff":           {"path": "Team/Meeting Notes", "to": rev},
+		"read_revision":  {"path": "Team/Meeting Notes", "revision": rev},
+	}
+	v := mustConnectMCP(t, ts, "acme", bearer(mustToken(t, ts, viewer, "acme", wiki.RoleViewer)), modernEra)
+	e := mustConnectMCP(t, ts, "acme", bearer(mustToken(t, ts, editor, "acme", wiki.RoleEditor)), modernEra)
+	for name, args := range calls {
+		if res, err := v.call(t, name, args); err == nil && (res == nil || !res.IsError) {
+			t.Errorf("viewer's %s with history hidden: %+v", name, res)
+		}
+		if res, err := e.call(t, name, args); err != nil || res.IsError {
+			t.Errorf("editor's %s: %v %+v", name, err, res)
+		}
+	}
+	if res, err := v.call(t, "read_page", map[string]any{"path": "Team/Meeting Notes"}); err != nil || res.IsError {
+		t.Errorf("viewer's read_page: %v %+v", err, res)
+	}
+}

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/warren-wiki/warren/storage"
 
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
@@ -11,7 +15,7 @@ import (
 // setting, An Otter Wiki's most-asked wish): a viewer then sees pages as
 // they are now and nothing of how they came to be — no page history, no
 // diffs, no blame, no old revisions (?rev=), no recent changes, no
-// attachment lists, in the browser or the API. The links are not shown,
+// attachment lists, in the browser, the API or MCP's history tools. The links are not shown,
 // and the routes answer 404 Not found, exactly as for a page that does not
 // exist: a viewer learns nothing, not even that a history is there to be
 // refused. Editors and admins always see everything, because they need it
@@ -45,4 +49,23 @@ func (s *Server) historyVisible(r *http.Request, h *tenant.Handle, role wiki.Rol
 		return wiki.Errorf(wiki.ENOTFOUND, "Not found.")
 	}
 	return nil
+}
+
+// mcpHistoryWiki is mcpWiki for the MCP tools that show history
+// (page_history, recent_changes, diff, read_revision): a caller the wiki
+// hides history from gets the tool error of something that is not there.
+func (s *Server) mcpHistoryWiki(ctx context.Context, extra *mcp.RequestExtra, min wiki.Role) (*mcpCall, *storage.Wiki, func(), error) {
+	call, store, release, err := s.mcpWiki(ctx, extra, min)
+	if err != nil || call.role >= wiki.RoleEditor {
+		return call, store, release, err
+	}
+	prefs, err := store.Preferences(ctx)
+	if err == nil && prefs.HidesHistoryFrom(call.role) {
+		err = wiki.Errorf(wiki.ENOTFOUND, "Not found.")
+	}
+	if err != nil {
+		release()
+		return nil, nil, nil, toolError(s, err)
+	}
+	return call, store, release, nil
 }

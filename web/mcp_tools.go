@@ -157,7 +157,11 @@ func (s *Server) readPage(ctx context.Context, req *mcp.CallToolRequest, r *mark
 	if rev != "" && !isHex(rev) {
 		return nil, pageOut{}, invalidParams("revision is not a commit id")
 	}
-	call, store, release, err := s.mcpWiki(ctx, req.Extra, wiki.RoleViewer)
+	acquire := s.mcpWiki
+	if rev != "" {
+		acquire = s.mcpHistoryWiki // an old revision is history
+	}
+	call, store, release, err := acquire(ctx, req.Extra, wiki.RoleViewer)
 	if err != nil {
 		return nil, pageOut{}, err
 	}
@@ -219,7 +223,7 @@ func (s *Server) changesPage(ctx context.Context, req *mcp.CallToolRequest, name
 	if err != nil {
 		return nil, out, invalidParams("cursor is not one this tool returned")
 	}
-	_, store, release, err := s.mcpWiki(ctx, req.Extra, wiki.RoleViewer)
+	_, store, release, err := s.mcpHistoryWiki(ctx, req.Extra, wiki.RoleViewer)
 	if err != nil {
 		return nil, out, err
 	}
@@ -249,7 +253,7 @@ func (s *Server) toolDiff(ctx context.Context, req *mcp.CallToolRequest, in diff
 			return nil, diffOut{}, invalidParams("from and to must be commit ids")
 		}
 	}
-	_, store, release, err := s.mcpWiki(ctx, req.Extra, wiki.RoleViewer)
+	_, store, release, err := s.mcpHistoryWiki(ctx, req.Extra, wiki.RoleViewer)
 	if err != nil {
 		return nil, diffOut{}, err
 	}
