@@ -92,4 +92,3 @@ type TreeEntry struct {
 	Page   bool   `json:"page"`
 	Folder bool   `json:"folder"`
 }
-
