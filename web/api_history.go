@@ -14,8 +14,8 @@ import (
 // calls it before its catch-alls.
 func (s *Server) registerHistoryAPI(r *mux.Router) {
 	r.HandleFunc("/raw/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiRaw)).Methods("GET", "HEAD")
-	r.HandleFunc("/blame/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiBlame)).Methods("GET")
-	r.HandleFunc("/commits/{id}", s.wikiRoute(wiki.RoleViewer, s.apiCommit)).Methods("GET")
+	r.HandleFunc("/blame/{path:.+}", s.historyRoute(wiki.RoleViewer, s.apiBlame)).Methods("GET")
+	r.HandleFunc("/commits/{id}", s.historyRoute(wiki.RoleViewer, s.apiCommit)).Methods("GET")
 	r.HandleFunc("/restore/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiRestore)).Methods("POST")
 	r.HandleFunc("/revert/{id}", s.wikiRoute(wiki.RoleEditor, s.apiRevert)).Methods("POST")
 	r.HandleFunc("/rename/{path:.+}", s.wikiRoute(wiki.RoleEditor, s.apiRename)).Methods("POST")
@@ -24,7 +24,7 @@ func (s *Server) registerHistoryAPI(r *mux.Router) {
 }
 
 // apiRaw answers a page's Markdown, at HEAD or ?revision=, as plain text.
-func (s *Server) apiRaw(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
+func (s *Server) apiRaw(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	name, err := pageParam(r)
 	if err != nil {
 		s.apiError(w, r, err)
@@ -32,7 +32,11 @@ func (s *Server) apiRaw(w http.ResponseWriter, r *http.Request, h *tenant.Handle
 	}
 	rev := r.URL.Query().Get("revision")
 	if rev != "" {
-		if err := validRev(rev); err != nil {
+		err := validRev(rev)
+		if err == nil {
+			err = s.historyVisible(r, h, role) // an old revision is history
+		}
+		if err != nil {
 			s.apiError(w, r, err)
 			return
 		}

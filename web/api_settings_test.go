@@ -187,6 +187,13 @@ func TestHideHistoryRoutes(t *testing.T) {
 		"/acme/-/api/pages/Team/Meeting%20Notes/attachments",
 		"/acme/-/api/pages/Team/Meeting%20Notes?rev=" + rev,
 		"/acme/-/api/changes",
+		"/acme/-/blame/Team/Meeting%20Notes",
+		"/acme/-/commit/" + rev,
+		"/acme/-/feed",
+		"/acme/-/feed/Team/Meeting%20Notes",
+		"/acme/-/api/blame/Team/Meeting%20Notes",
+		"/acme/-/api/commits/" + rev,
+		"/acme/-/api/raw/Team/Meeting%20Notes?revision=" + rev,
 	}
 	for _, p := range routes {
 		if st, _, _ := ts.Do(t, Request{Path: p, As: viewer}); st != 200 {
@@ -205,7 +212,7 @@ func TestHideHistoryRoutes(t *testing.T) {
 		}
 	}
 	_, _, page := ts.Do(t, Request{Path: "/acme/Team/Meeting%20Notes", As: viewer})
-	mustNotContain(t, "viewer's page", page, "/-/history/", "/-/attachments/", "/-/changes", "Last changed")
+	mustNotContain(t, "viewer's page", page, "/-/history/", "/-/attachments/", "/-/changes", "Last changed", "/-/feed")
 	mustContain(t, "viewer's page", page, "Meeting Notes")
 	_, _, page = ts.Do(t, Request{Path: "/acme/Team/Meeting%20Notes", As: editor})
 	mustContain(t, "editor's page", page, "/-/history/", "/-/attachments/", "/-/changes", "Last changed")

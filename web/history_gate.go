@@ -26,13 +26,19 @@ import (
 // historyRoute is wikiRoute for routes that show history or attachment
 // lists: they refuse callers the wiki hides history from.
 func (s *Server) historyRoute(min wiki.Role, fn wikiHandler) http.HandlerFunc {
-	return s.wikiRoute(min, func(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
+	return s.wikiRoute(min, s.historyGate(fn))
+}
+
+// historyGate runs fn only for callers who may see the wiki's history (for
+// routes with their own authorization, such as the feeds).
+func (s *Server) historyGate(fn wikiHandler) wikiHandler {
+	return func(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 		if err := s.historyVisible(r, h, role); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		fn(w, r, h, role)
-	})
+	}
 }
 
 // historyVisible is nil when the caller may see the wiki's history, else

@@ -19,15 +19,15 @@ func (s *Server) registerHistoryRoutes(r *mux.Router) {
 	post := []string{http.MethodPost}
 	viewer, editor, admin := wiki.RoleViewer, wiki.RoleEditor, wiki.RoleAdmin
 
-	r.HandleFunc("/-/commit/{id}", s.wikiRoute(viewer, s.handleCommit)).Methods(get...)
+	r.HandleFunc("/-/commit/{id}", s.historyRoute(viewer, s.handleCommit)).Methods(get...)
 	r.HandleFunc("/-/revert/{id}", s.wikiRoute(editor, s.handleRevert)).Methods(post...)
-	r.HandleFunc("/-/blame/{page:.+}", s.wikiRoute(viewer, s.handleBlame)).Methods(get...)
+	r.HandleFunc("/-/blame/{page:.+}", s.historyRoute(viewer, s.handleBlame)).Methods(get...)
 	r.HandleFunc("/-/restore/{page:.+}", s.wikiRoute(editor, s.handleRestore)).Methods(post...)
 	r.HandleFunc("/-/delete-folder/{page:.+}", s.wikiRoute(admin, s.handleDeleteFolderForm)).Methods(get...)
 	r.HandleFunc("/-/delete-folder/{page:.+}", s.wikiRoute(admin, s.handleDeleteFolder)).Methods(post...)
 	r.HandleFunc("/-/tags", s.wikiRoute(viewer, s.handleTags)).Methods(get...)
-	r.HandleFunc("/-/feed", s.feedRoute(s.handleFeed)).Methods(get...)
-	r.HandleFunc("/-/feed/{page:.+}", s.feedRoute(s.handleFeed)).Methods(get...)
+	r.HandleFunc("/-/feed", s.feedRoute(s.historyGate(s.handleFeed))).Methods(get...)
+	r.HandleFunc("/-/feed/{page:.+}", s.feedRoute(s.historyGate(s.handleFeed))).Methods(get...)
 }
 
 // commitData is one commit and its diffs, rendered.
