@@ -67,6 +67,10 @@ func TestAPISettingsRoundTrip(t *testing.T) {
 	if j := strings.Join(actions, ","); !strings.Contains(j, "wiki.update") || !strings.Contains(j, "wiki.settings") {
 		t.Errorf("audit by %s: %v", owner, actions)
 	}
+	// The root shows the home page the settings name.
+	if _, _, body := ts.Do(t, Request{Path: "/acme/", As: owner}); !strings.Contains(body, "<h1") || !strings.Contains(body, "Agenda") {
+		t.Errorf("the root does not show Team/Meeting Notes")
+	}
 	// A partial PATCH leaves the other settings alone.
 	if st, body := patchSettings(t, ts, owner, `{"sidebar":"off"}`); st != 200 {
 		t.Fatalf("partial PATCH: %d %s", st, body)

@@ -32,9 +32,16 @@ type missingData struct {
 	Name string
 }
 
-// handleHome shows the wiki's home page.
+// handleHome shows the wiki's home page: the one its settings name, else Home.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	s.showPage(w, r, h, role, wiki.HomePage)
+	name := wiki.HomePage
+	if prefs, err := h.Store.Preferences(r.Context()); err != nil {
+		s.htmlError(w, r, err)
+		return
+	} else if prefs.Home != "" {
+		name = prefs.Home
+	}
+	s.showPage(w, r, h, role, name)
 }
 
 // handlePage shows any page by its path, at HEAD or at ?rev=.
