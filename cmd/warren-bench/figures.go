@@ -172,6 +172,7 @@ func (b *bench) views(ctx context.Context) error {
 	b.figs["view_10k_vs_1"] = z.RPS() / v.RPS()
 	b.figs["rss_mib_10k"] = srv.peakRSSMiB()
 	b.figs["open_fds_10k"] = float64(srv.openFDs())
+	b.figs["fd_budget_10k"] = fdBudget(defaultPool)
 	return nil
 }
 
@@ -219,8 +220,10 @@ func (b *bench) coldOpens(ctx context.Context) error {
 	return nil
 }
 
-// saves measures figure 4: sequential saves on one wiki, then eight
-// writers on eight wikis, each save a real commit through the JSON API.
+// saves measures figure 4 against its baselines, alternating in rounds:
+// the disk's fsync floor (same file system as the data), sequential saves
+// on one wiki, and eight writers on eight wikis, each save a real durable
+// commit through the JSON API.
 func (b *bench) saves(ctx context.Context) error {
 	srv, err := b.serve(ctx)
 	if err != nil {
@@ -228,45 +231,80 @@ func (b *bench) saves(ctx context.Context) error {
 	}
 	defer srv.stop()
 	client := newClient(8)
-	n, el, err := saveLoop(ctx, client, "http://"+srv.addr+"/bench/-/api/pages/Saved", b.o.dur)
-	if err != nil {
-		return err
+	floorDir := filepath.Join(b.data, "fsync-floor")
+	defer os.RemoveAll(floorDir)
+	var floor, seq, par rate
+	revs := make([]string, 9) // each loop goes on from the revision the last round left
+	for range b.o.rounds {
+		n, el, err := fsyncFloor(ctx, floorDir, b.o.dur)
+		if err != nil {
+			return err
+		}
+		floor.add(n, el)
+		if n, el, err = saveLoop(ctx, client, "http://"+srv.addr+"/bench/-/api/pages/Saved", b.o.dur, &revs[0]); err != nil {
+			return err
+		}
+		seq.add(n, el)
+		if n, el, err = b.parallelSaves(ctx, client, srv.addr, revs[1:]); err != nil {
+			return err
+		}
+		par.add(n, el)
 	}
-	b.figs["save_per_s"] = float64(n) / el.Seconds()
+	b.figs["fsync_floor_per_s"] = floor.perSecond()
+	b.figs["save_per_s"] = seq.perSecond()
+	b.figs["save_vs_floor"] = seq.perSecond() / floor.perSecond()
+	b.figs["save_per_s_8wikis"] = par.perSecond()
+	b.figs["save_8_vs_1"] = par.perSecond() / seq.perSecond()
+	return nil
+}
+
+// rate sums counts and times over rounds.
+type rate struct {
+	n  int
+	el time.Duration
+}
+
+func (r *rate) add(n int, el time.Duration) { r.n, r.el = r.n+n, r.el+el }
+
+func (r rate) perSecond() float64 { return float64(r.n) / r.el.Seconds() }
+
+// parallelSaves runs one save loop on each of len(revs) wikis at once and
+// returns the saves made and the longest loop's time.
+func (b *bench) parallelSaves(ctx context.Context, client *http.Client, addr string, revs []string) (int, time.Duration, error) {
 	type out struct {
 		n   int
 		el  time.Duration
 		err error
 	}
-	ch := make(chan out, 8)
-	for i := 1; i <= 8; i++ {
+	ch := make(chan out, len(revs))
+	for i := range revs {
 		go func() {
-			n, el, err := saveLoop(ctx, client, "http://"+srv.addr+"/"+slugOf(i)+"/-/api/pages/Saved", b.o.dur)
+			n, el, err := saveLoop(ctx, client, "http://"+addr+"/"+slugOf(i+1)+"/-/api/pages/Saved", b.o.dur, &revs[i])
 			ch <- out{n, el, err}
 		}()
 	}
 	total, longest := 0, time.Duration(0)
-	for range 8 {
+	var first error
+	for range revs {
 		o := <-ch
-		if o.err != nil {
-			return o.err
+		if o.err != nil && first == nil {
+			first = o.err
 		}
 		total, longest = total+o.n, max(longest, o.el)
 	}
-	b.figs["save_per_s_8wikis"] = float64(total) / longest.Seconds()
-	return nil
+	return total, longest, first
 }
 
 // saveLoop saves one page over and over for d, each with If-Match of the
 // previous revision, and counts the saves.
-func saveLoop(ctx context.Context, client *http.Client, url string, d time.Duration) (int, time.Duration, error) {
-	start, rev, n := time.Now(), "", 0
+func saveLoop(ctx context.Context, client *http.Client, url string, d time.Duration, rev *string) (int, time.Duration, error) {
+	start, n := time.Now(), 0
 	for time.Since(start) < d && ctx.Err() == nil {
-		r, err := putPageRev(client, url, fmt.Sprintf("# Saved\n\nsave number %d\n", n), rev)
+		r, err := putPageRev(client, url, fmt.Sprintf("# Saved\n\nsave %d at %d\n", n, time.Now().UnixNano()), *rev)
 		if err != nil {
 			return n, 0, err
 		}
-		rev, n = r, n+1
+		*rev, n = r, n+1
 	}
 	return n, time.Since(start), ctx.Err()
 }
@@ -298,3 +336,10 @@ func (b *bench) startHello(ctx context.Context, client *http.Client, pageURL str
 	}
 	return startProcess(ctx, addr, "/", self, "-hello", addr, file, resp.Header.Get("Content-Type"))
 }
+
+// defaultPool is `warren serve`'s --max-open-wikis, which the views run with.
+const defaultPool = 256
+
+// fdBudget is the README's descriptor budget: about 6 per open wiki plus
+// about 60 for the process itself.
+func fdBudget(pool int) float64 { return float64(6*pool + 60) }
