@@ -23,16 +23,18 @@ import (
 // see it empty) and ignores git's "<ref>.lock" files. A writer here creates
 // "<ref>.lock" with O_EXCL, reads the current value under that lock, writes
 // and fsyncs the new value and renames the lock over the ref; readers read
-// the loose file, else packed-refs. This is atomic for readers, respects a
-// concurrent git CLI, and needs no in-process lock.
+// the loose file, else packed-refs. This is atomic for readers and respects
+// a concurrent git CLI; warren's own writers also hold a kernel lock that
+// dies with them (refs_guard.go), so a crash leaves no lock that blocks.
 
 // refLockWait is how long a writer waits for a ref lock another writer (a
 // git CLI) holds; refs are locked only for the instant of an update.
 const refLockWait = 500 * time.Millisecond
 
-// staleLockAge is the age past which a ref lock is taken to be left by a
-// writer that crashed: without it one crash would block a wiki's saves
-// until someone deletes the file by hand.
+// staleLockAge is the age past which a ref lock that warren did not make (a
+// git CLI's) is taken to be left by a writer that crashed: without it one
+// such crash would block a wiki's saves until someone deletes the file by
+// hand. Locks left by warren itself are recognised at once (refs_guard.go).
 const staleLockAge = time.Minute
 
 // Head returns the commit MainBranch points at, or "" if it is unborn.
@@ -123,7 +125,7 @@ func (r *Repo) UpdateRef(ctx context.Context, name, old, new string) error {
 			return wiki.Errorf(wiki.EINVALID, "object %s is not in the repository", new)
 		}
 	}
-	return r.casRef(name, old, new)
+	return r.casRef(name, old, new, nil)
 }
 
 // normalizeID accepts "" or a 40-digit hex id (the zero id meaning "").
@@ -213,48 +215,35 @@ func (r *Repo) readPackedRefs() (map[string]string, error) {
 	return refs, sc.Err()
 }
 
-// casRef is the lock-file update protocol described at the top of the file.
-func (r *Repo) casRef(name, old, new string) error { return r.casRefBarrier(name, old, new, false) }
-
-// casRefBarrier is casRef; with barrier the new value is not fsynced by
-// itself but made durable, together with everything the caller wrote
-// unsynced before (a commit's objects), by fsBarrier before the rename.
-func (r *Repo) casRefBarrier(name, old, new string, barrier bool) error {
+// casRef is the lock-file update protocol described at the top of the
+// file. pending are files the caller wrote unsynced that the new value
+// needs (a commit's objects and their directories): they are fsynced
+// together with the new value, all at once, before the lock is renamed
+// over the ref. The caller keeps and closes them.
+func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
 	if err := r.root.MkdirAll(path.Dir(name), 0o755); err != nil {
 		return wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 	}
-	f, err := r.lockFile(name)
+	g, err := r.guard()
 	if err != nil {
 		return err
 	}
-	lock := name + ".lock"
-	cur, err := r.refValue(name)
-	if err == nil && strings.HasPrefix(cur, "ref: ") {
-		err = wiki.Errorf(wiki.EINVALID, "ref %s is symbolic", name)
-	} else if err == nil && cur != old {
-		err = wiki.Errorf(wiki.ECONFLICT, "ref %s moved: it is at %s, not %s", name, short(cur), short(old))
-	} else if err == nil && old == "" {
-		err = r.checkNoPackedDF(name)
-	}
+	defer g.release()
+	f, err := r.lockFile(g, name)
 	if err != nil {
+		return err
+	}
+	defer g.unlocked(f)
+	lock := name + ".lock"
+	if err := r.checkRefAt(name, old); err != nil {
 		f.Close()
 		r.root.Remove(lock)
 		return err
 	}
 	if new == "" {
-		return r.deleteRefLocked(f, name)
+		return r.deleteRefLocked(g, f, name)
 	}
-	if barrier {
-		err = r.writeClose(f, lock, []byte(new+"\n"), false)
-		if err == nil {
-			if err = r.fsBarrier(); err != nil {
-				r.root.Remove(lock)
-			}
-		}
-	} else {
-		err = r.writeSynced(f, lock, []byte(new+"\n"))
-	}
-	if err != nil {
+	if err := r.writeFlushed(f, lock, []byte(new+"\n"), pending); err != nil {
 		return err
 	}
 	if err := r.root.Rename(lock, name); err != nil {
@@ -269,28 +258,21 @@ func (r *Repo) casRefBarrier(name, old, new string, barrier bool) error {
 	return r.syncRootDir(path.Dir(name))
 }
 
-// lockFile takes "<name>.lock", waiting briefly for another writer and
-// breaking a lock a crashed writer left behind.
-func (r *Repo) lockFile(name string) (*os.File, error) {
-	lock := name + ".lock"
-	deadline := time.Now().Add(refLockWait)
-	for {
-		f, err := r.root.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			return f, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, err
-		}
-		if fi, serr := r.root.Stat(lock); serr == nil && time.Since(fi.ModTime()) > staleLockAge {
-			r.root.Remove(lock)
-			continue
-		}
-		if time.Now().After(deadline) {
-			return nil, wiki.Errorf(wiki.ECONFLICT, "%s is locked by another writer", name)
-		}
-		time.Sleep(5 * time.Millisecond)
+// checkRefAt refuses the update unless ref name is at old (read under its
+// lock): ECONFLICT when it moved, EINVALID when it is symbolic.
+func (r *Repo) checkRefAt(name, old string) error {
+	cur, err := r.refValue(name)
+	switch {
+	case err != nil:
+		return err
+	case strings.HasPrefix(cur, "ref: "):
+		return wiki.Errorf(wiki.EINVALID, "ref %s is symbolic", name)
+	case cur != old:
+		return wiki.Errorf(wiki.ECONFLICT, "ref %s moved: it is at %s, not %s", name, short(cur), short(old))
+	case old == "":
+		return r.checkNoPackedDF(name)
 	}
+	return nil
 }
 
 // checkNoPackedDF refuses to create refs/x/y beside a packed refs/x or the
@@ -311,10 +293,10 @@ func (r *Repo) checkNoPackedDF(name string) error {
 // deleteRefLocked removes a ref whose lock f is held: first from
 // packed-refs, then the loose file, as git does, so that no reader ever sees
 // an older packed value reappear.
-func (r *Repo) deleteRefLocked(f *os.File, name string) error {
+func (r *Repo) deleteRefLocked(g *refGuard, f *os.File, name string) error {
 	f.Close()
 	lock := name + ".lock"
-	err := r.deletePacked(name)
+	err := r.deletePacked(g, name)
 	if err == nil {
 		if err = r.root.Remove(name); errors.Is(err, fs.ErrNotExist) {
 			err = nil
@@ -336,15 +318,16 @@ func (r *Repo) deleteRefLocked(f *os.File, name string) error {
 }
 
 // deletePacked rewrites packed-refs without name (and its peeled line).
-func (r *Repo) deletePacked(name string) error {
+func (r *Repo) deletePacked(g *refGuard, name string) error {
 	packed, err := r.readPackedRefs()
 	if err != nil || packed[name] == "" {
 		return err
 	}
-	f, err := r.lockFile("packed-refs")
+	f, err := r.lockFile(g, "packed-refs")
 	if err != nil {
 		return err
 	}
+	defer g.unlocked(f)
 	data, err := r.root.ReadFile("packed-refs")
 	if err != nil {
 		f.Close()
@@ -363,7 +346,7 @@ func (r *Repo) deletePacked(name string) error {
 			out.WriteString(line)
 		}
 	}
-	if err := r.writeSynced(f, "packed-refs.lock", out.Bytes()); err != nil {
+	if err := r.writeFlushed(f, "packed-refs.lock", out.Bytes(), nil); err != nil {
 		return err
 	}
 	if err := r.root.Rename("packed-refs.lock", "packed-refs"); err != nil {

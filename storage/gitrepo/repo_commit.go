@@ -11,7 +11,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/warren-wiki/warren/storage/internal/durable"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -64,13 +63,15 @@ func (r *Repo) Commit(ctx context.Context, req CommitRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// Where the OS has syncfs, objects and the ref's new value are written
-	// unsynced and made durable by one barrier before the ref moves.
-	barrier := durable.HaveSyncFS && !r.noSync
-	if err := r.writeLooseObjects(b.objs, barrier); err != nil {
+	// The objects are written unsynced and fsynced together with the ref's
+	// new value, all at once, before the ref moves: durable first, then
+	// named, for about the price of one flush.
+	pending, err := r.writeLooseObjects(b.objs)
+	defer closeAll(pending)
+	if err != nil {
 		return "", err
 	}
-	if err := r.casRefBarrier(MainBranch, parent, commitHash.String(), barrier); err != nil {
+	if err := r.casRef(MainBranch, parent, commitHash.String(), pending); err != nil {
 		return "", err
 	}
 	return commitHash.String(), nil

@@ -31,18 +31,13 @@ func (r *Repo) syncRootDir(name string) error {
 	return f.Sync()
 }
 
-// writeSynced writes data to an open file, fsyncs and closes it; on error the
-// file is closed and removed.
-func (r *Repo) writeSynced(f *os.File, name string, data []byte) error {
-	return r.writeClose(f, name, data, !r.noSync)
-}
-
-// writeClose writes data to an open file, fsyncs it if sync, and closes it;
-// on error the file is closed and removed.
-func (r *Repo) writeClose(f *os.File, name string, data []byte, sync bool) error {
+// writeFlushed writes data to an open file and closes it, fsyncing it
+// first together with pending (files the new content depends on; see
+// casRef). On error the file is closed and removed.
+func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.File) error {
 	_, err := f.Write(data)
-	if err == nil && sync {
-		err = f.Sync()
+	if err == nil && !r.noSync {
+		err = durable.FlushTogether(append(pending, f))
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -61,70 +56,83 @@ type looseObject struct {
 }
 
 // writeLooseObjects stores objects as loose files the way git does (zlib of
-// "type size\0content" at objects/xx/yyyy…), each fsynced, then fsyncs every
-// directory touched, so that all of them are durable before any ref names
-// them. Objects already present are skipped. With barrierLater nothing is
-// fsynced here: the caller promises an fsBarrier before any ref names them.
-func (r *Repo) writeLooseObjects(objs []looseObject, barrierLater bool) error {
+// "type size\0content" at objects/xx/yyyy…), renamed into place unsynced,
+// and returns them open, with the directories whose entries changed, for
+// the caller to fsync before any ref names them (casRef's pending). Objects
+// already present are skipped. The caller closes what it gets, also on
+// error.
+func (r *Repo) writeLooseObjects(objs []looseObject) ([]*os.File, error) {
+	var pending []*os.File
 	dirs := map[string]bool{}
 	// Level 1, as git writes loose objects (core.looseCompression): a
 	// default-level writer clears over half a MiB of tables per object.
 	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
 	for _, o := range objs {
 		if ok, err := r.HasObject(o.hash); err != nil {
-			return err
+			return pending, err
 		} else if ok {
 			continue
 		}
-		dir, err := r.writeLoose(zw, o, !barrierLater && !r.noSync)
+		f, dir, newDir, err := r.writeLoose(zw, o)
 		if err != nil {
-			return fmt.Errorf("write object %s: %w", o.hash, err)
+			return pending, fmt.Errorf("write object %s: %w", o.hash, err)
 		}
+		pending = append(pending, f)
 		dirs[dir] = true
+		dirs["objects"] = dirs["objects"] || newDir
 	}
-	if len(dirs) == 0 || barrierLater {
-		return nil
-	}
-	for dir := range dirs {
-		if err := r.syncRootDir(dir); err != nil {
-			return err
+	for dir, changed := range dirs {
+		if !changed {
+			continue
 		}
+		d, err := r.root.Open(dir)
+		if err != nil {
+			return pending, err
+		}
+		pending = append(pending, d)
 	}
-	return r.syncRootDir("objects")
+	return pending, nil
 }
 
-func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject, sync bool) (string, error) {
+// writeLoose writes one object to a temporary file and renames it into
+// place; it returns the file, still open, its directory, and whether that
+// directory was created.
+func (r *Repo) writeLoose(zw *zlib.Writer, o looseObject) (*os.File, string, bool, error) {
 	hex := o.hash.String()
 	dir := path.Join("objects", hex[:2])
-	if err := r.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return "", err
+	err := r.root.Mkdir(dir, 0o755)
+	newDir := err == nil
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, "", false, err
 	}
 	var buf bytes.Buffer
 	zw.Reset(&buf)
 	fmt.Fprintf(zw, "%s %d\x00", o.typ, len(o.data))
 	zw.Write(o.data)
 	if err := zw.Close(); err != nil {
-		return "", err
+		return nil, "", false, err
 	}
 	tmp := path.Join(dir, "tmp_obj_"+rand.Text())
 	f, err := r.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
-		return "", err
+		return nil, "", false, err
 	}
-	if err := r.writeClose(f, tmp, buf.Bytes(), sync); err != nil {
-		return "", err
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		r.root.Remove(tmp)
+		return nil, "", false, err
 	}
 	if err := r.root.Rename(tmp, path.Join(dir, hex[2:])); err != nil {
+		f.Close()
 		r.root.Remove(tmp)
-		return "", err
+		return nil, "", false, err
 	}
-	return dir, nil
+	return f, dir, newDir, nil
 }
 
-// fsBarrier makes everything written so far durable with one syncfs(2) of
-// the repository's file system. A commit writes its objects and its ref's
-// lock file without fsync, then passes this barrier before the lock is
-// renamed over the ref: objects are durable before the ref moves, as with
-// an fsync per file, for the price of one flush instead of seven. Used only
-// where haveSyncFS.
-func (r *Repo) fsBarrier() error { return durable.SyncTrees([]string{r.dir}) }
+// closeAll closes files whose fsync is done (or moot).
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}

@@ -21,7 +21,3 @@ func SyncTrees(dirs []string) error {
 	defer f.Close()
 	return unix.Syncfs(int(f.Fd()))
 }
-
-// haveSyncFS says syncTrees is one cheap syscall here, so commits use a
-// file-system barrier instead of an fsync per file.
-const HaveSyncFS = true

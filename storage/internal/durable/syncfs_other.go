@@ -30,7 +30,3 @@ func SyncTrees(dirs []string) error {
 	}
 	return nil
 }
-
-// haveSyncFS is false: syncTrees walks whole trees here, so commits keep
-// fsyncing each file they write.
-const HaveSyncFS = false
