@@ -142,7 +142,7 @@ func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message s
 		if err != nil {
 			return err
 		}
-		return w.sync(ctx)
+		return w.afterCommit(ctx)
 	})
 	return rev, err
 }

@@ -78,7 +78,7 @@ func (w *Wiki) moveOn(ctx context.Context, head string, req wiki.MoveRequest) (*
 		return nil, err
 	}
 	res := &wiki.MoveResult{Path: req.To, Revision: rev, Moved: plan.pages, Rewritten: rewritten}
-	return res, w.sync(ctx)
+	return res, w.afterCommit(ctx)
 }
 
 // moveSource finds what moves: the page named from (exact, else ignoring

@@ -79,7 +79,7 @@ func (w *Wiki) revertOn(ctx context.Context, head string, req wiki.RevertRequest
 	if err != nil {
 		return "", err
 	}
-	return rev, w.sync(ctx)
+	return rev, w.afterCommit(ctx)
 }
 
 // fileSide is one version of a file: absent, or its content.

@@ -127,7 +127,7 @@ func (w *Wiki) commitAttachment(ctx context.Context, head string, ch gitrepo.Fil
 	if err != nil {
 		return "", err
 	}
-	return rev, w.sync(ctx)
+	return rev, w.afterCommit(ctx)
 }
 
 // validAttachment checks a page name and an attachment's file name: one

@@ -14,6 +14,7 @@ import (
 // Page returns a page at rev ("" = HEAD, through the page index; lookup falls
 // back to a case-insensitive match). ENOTFOUND if it does not exist.
 func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
+	w.heal(ctx)
 	p, _, err := w.page(ctx, name, rev)
 	return p, err
 }
@@ -25,6 +26,7 @@ func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
 // creating a page fixes the links to it everywhere at once. The content
 // bytes of a view at HEAD are shared: read them, never modify them.
 func (w *Wiki) View(ctx context.Context, name, rev string) (*wiki.PageView, error) {
+	w.heal(ctx)
 	if rev == "" {
 		return w.viewMemo(ctx, name)
 	}
@@ -56,6 +58,7 @@ func (w *Wiki) Delete(ctx context.Context, name, baseRevision, message string, a
 // List pages in name order with cursor paging: names > after, with prefix.
 // limit <= 0 means 100; at most 1000.
 func (w *Wiki) List(ctx context.Context, prefix, after string, limit int) ([]wiki.PageInfo, error) {
+	w.heal(ctx)
 	return w.list(ctx, prefix, after, limit)
 }
 
@@ -63,6 +66,7 @@ func (w *Wiki) List(ctx context.Context, prefix, after string, limit int) ([]wik
 // the change index. before > 0 pages on from a cursor; Changes returns the
 // cursors (wiki.Change has no field for them).
 func (w *Wiki) History(ctx context.Context, name string, limit int, before int64) ([]wiki.Change, error) {
+	w.heal(ctx)
 	return w.historyMemo(ctx, name, limit, before)
 }
 
@@ -80,11 +84,13 @@ func (w *Wiki) PageDiff(ctx context.Context, name, from, to string) ([]wiki.Diff
 // the cursor of the next screen. A query with nothing to find, or a cursor
 // Search did not return, is EINVALID.
 func (w *Wiki) Search(ctx context.Context, q string, limit int, after string) (*wiki.SearchResult, error) {
+	w.heal(ctx)
 	return w.search(ctx, q, limit, after)
 }
 
 // Backlinks lists the pages that link to name.
 func (w *Wiki) Backlinks(ctx context.Context, name string) ([]wiki.PageInfo, error) {
+	w.heal(ctx)
 	return w.backlinksMemo(ctx, name)
 }
 
@@ -97,7 +103,14 @@ func (w *Wiki) Draft(ctx context.Context, name, author string) (content []byte, 
 // Sync brings the page index, search index, link graph and change log up to
 // HEAD from the indexed_commit watermark. It runs on open and after every ref
 // update (web save or push), so a crash or an out-of-band push heals.
-func (w *Wiki) Sync(ctx context.Context) error { return w.sync(ctx) }
+// A failure leaves the indexes marked as behind, so reads retry it.
+func (w *Wiki) Sync(ctx context.Context) error {
+	err := w.sync(ctx)
+	if err != nil {
+		w.behind.Store(true)
+	}
+	return err
+}
 
 // Revision describes one commit of the wiki (author, time, message), for a
 // page shown at an old revision.

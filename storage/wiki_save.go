@@ -22,11 +22,12 @@ func (w *Wiki) writeOp(ctx context.Context, op func(head string) error) error {
 	for attempt := 0; ; attempt++ {
 		head, err := w.syncHead(ctx)
 		if err != nil {
-			return err
+			return noSpace(err)
 		}
+		w.behind.Store(false)
 		err = op(head)
 		if attempt > 0 || !lostRace(err) {
-			return err
+			return noSpace(err)
 		}
 	}
 }
@@ -73,6 +74,7 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 		name, file, verb = cur.Name, cur.File, "Update"
 	}
 	res := &wiki.SaveResult{Revision: head, Created: cur == nil, Merged: merged}
+	committed := false
 	if cur != nil && bytes.Equal(content, current) {
 		res.Revision = cur.Revision // nothing to commit: saving unchanged text is not an edit
 	} else {
@@ -87,12 +89,13 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 		if err != nil {
 			return nil, err
 		}
-		if err := w.sync(ctx); err != nil {
-			return nil, err
-		}
+		committed = true
+		w.afterCommit(ctx)
 	}
 	if !req.Author.Anonymous() {
-		if err := deleteDraft(ctx, w.DB.W, name, req.Author.Login); err != nil {
+		// The save is made: a draft that cannot be dropped now (a full
+		// disk) is only a stale draft, never a failed save.
+		if err := deleteDraft(ctx, w.DB.W, name, req.Author.Login); err != nil && !committed {
 			return nil, err
 		}
 	}
@@ -206,7 +209,7 @@ func (w *Wiki) deletePage(ctx context.Context, name, baseRevision, message strin
 		if err != nil {
 			return err
 		}
-		return w.sync(ctx)
+		return w.afterCommit(ctx)
 	})
 	return rev, err
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/warren-wiki/warren/tenant"
 	"github.com/warren-wiki/warren/wiki"
@@ -27,6 +28,7 @@ var codes = map[string]int{
 	wiki.EQUOTA:              http.StatusInsufficientStorage,
 	wiki.ETHROTTLED:          http.StatusTooManyRequests,
 	wiki.EINTERNAL:           http.StatusInternalServerError,
+	wiki.ENOSPACE:            http.StatusInsufficientStorage,
 }
 
 // ErrorStatus maps an error to its HTTP status.
@@ -38,19 +40,25 @@ func ErrorStatus(err error) int {
 }
 
 // asDomain turns the standard library's body-size error into ETOOLARGE so
-// that every handler reading a body gets 413 without special cases.
+// that every handler reading a body gets 413 without special cases, and a
+// full disk or quota met anywhere into ENOSPACE (507 with a message that
+// says so, not "Internal error.").
 func asDomain(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return wiki.Errorf(wiki.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	}
+	if wiki.ErrorCode(err) == wiki.EINTERNAL && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)) {
+		return wiki.Errorf(wiki.ENOSPACE, "%s", wiki.NoSpaceMessage)
+	}
 	return err
 }
 
-// logError records internal errors with the request id; user errors are
-// not logged as errors because they are the user's, not ours.
+// logError records internal errors (and a full disk, which the operator
+// must hear of) with the request id; user errors are not logged as errors
+// because they are the user's, not ours.
 func (s *Server) logError(r *http.Request, err error) {
-	if wiki.ErrorCode(asDomain(err)) == wiki.EINTERNAL {
+	if code := wiki.ErrorCode(asDomain(err)); code == wiki.EINTERNAL || code == wiki.ENOSPACE {
 		s.Logger.Error("request failed", "req", wiki.RequestIDFrom(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -17,12 +17,13 @@ const (
 	EFORBIDDEN          = "forbidden"           // the caller is known but lacks the role
 	EPRECONDITION       = "precondition_failed" // If-Match named a revision that is no longer current
 	EPRECONDITIONNEEDED = "precondition_required"
-	ETOOLARGE           = "too_large"          // a body, blob or push over its limit
-	EUNAVAILABLE        = "unavailable"        // this wiki cannot be served now (corrupt or too-new wiki.db)
-	EEXISTS             = "exists"             // creating something that is already there
-	EMETHOD             = "method_not_allowed" // the resource does not offer this operation
-	EQUOTA              = "quota_exceeded"     // the write would take the wiki past its quota
-	ETHROTTLED          = "too_many_requests"  // the caller's write rate is used up for now
+	ETOOLARGE           = "too_large"            // a body, blob or push over its limit
+	EUNAVAILABLE        = "unavailable"          // this wiki cannot be served now (corrupt or too-new wiki.db)
+	EEXISTS             = "exists"               // creating something that is already there
+	EMETHOD             = "method_not_allowed"   // the resource does not offer this operation
+	EQUOTA              = "quota_exceeded"       // the write would take the wiki past its quota
+	ETHROTTLED          = "too_many_requests"    // the caller's write rate is used up for now
+	ENOSPACE            = "insufficient_storage" // the disk (or the OS quota) is full: nothing was written
 )
 
 // Error is an application error: a code for machines and a message that is
@@ -66,3 +67,7 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// NoSpaceMessage is what a writer is told when the disk is full, whichever
+// layer noticed it first.
+const NoSpaceMessage = "The server's disk is full, so nothing was saved. Reading still works; try again once space has been freed."

@@ -136,3 +136,10 @@ func IsUniqueViolation(err error) bool {
 	}
 	return false
 }
+
+// IsDiskFull reports whether err is SQLite's "database or disk is full", so
+// callers can answer ENOSPACE instead of EINTERNAL.
+func IsDiskFull(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
+}
