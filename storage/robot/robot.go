@@ -39,6 +39,7 @@ type Robot struct {
 	tokenUse map[int64]time.Time // token id → when last_used was last written
 
 	stmts   robotStmts // prepared statements of the request path
+	cache   cache      // wiki rows and granted roles, exact by data_version (cache.go)
 	dataDir string     // the farm: robot.db and wikis/
 }
 
@@ -60,6 +61,7 @@ func OpenRobot(ctx context.Context, dataDir string) (*Robot, error) {
 
 // Close closes robot.db.
 func (r *Robot) Close() error {
+	r.cache.close()
 	if st := r.stmts.findWiki; st != nil {
 		st.Close()
 	}
@@ -76,8 +78,9 @@ func (r *Robot) now() time.Time {
 }
 
 // FindWiki returns a wiki's row; ENOTFOUND if robot.db does not list it.
+// Answers come from memory while robot.db is unchanged (cache.go).
 func (r *Robot) FindWiki(ctx context.Context, slug string) (*wiki.Wiki, error) {
-	return r.findWikiPrepared(ctx, slug)
+	return r.cachedWiki(ctx, slug)
 }
 
 // ListWikis lists every wiki, by slug.
@@ -102,7 +105,7 @@ func (r *Robot) ListWikis(ctx context.Context) ([]wiki.Wiki, error) {
 // ownership, platform admin status and the token's scope and cap.
 //
 // It runs on every wiki request, so it costs at most one indexed query and
-// never writes. A token scoped to another wiki gives nothing beyond what an
+// never writes; while robot.db is unchanged it costs none (cache.go). A token scoped to another wiki gives nothing beyond what an
 // anonymous visitor has there, so a public wiki stays readable with it.
 func (r *Robot) Role(ctx context.Context, w *wiki.Wiki, c *wiki.Caller) (wiki.Role, error) {
 	if c == nil {
@@ -115,7 +118,7 @@ func (r *Robot) Role(ctx context.Context, w *wiki.Wiki, c *wiki.Caller) (wiki.Ro
 	if c.PlatformAdmin || (!c.Anonymous() && c.Login == w.Owner) {
 		role = wiki.RoleAdmin
 	} else if !c.Anonymous() {
-		granted, err := grantedRole(ctx, r.DB.R, w.Slug, c.Principals())
+		granted, err := r.cachedRole(ctx, w.Slug, c.Principals())
 		if err != nil {
 			return wiki.RoleNone, err
 		}
