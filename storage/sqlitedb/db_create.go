@@ -11,7 +11,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/schema"
-	"github.com/warren-wiki/warren/storage/internal/durable"
 )
 
 // dsnBuild opens a database that nobody else can see yet: no fsync, no
@@ -34,7 +33,8 @@ const newDBPrefix = ".new-"
 // that one wins and this build is discarded.
 //
 // seed, if not nil, runs in the new database after the migrations, inside
-// the build (so without its own fsync).
+// the build (so without its own fsync). The migrations themselves run once
+// per process and schema; later builds copy their result (db_template.go).
 func CreateDB(ctx context.Context, path string, set schema.Set, seed func(*sqlx.Tx) error) error {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil // there, or unreadable: Open reports which
@@ -53,19 +53,27 @@ func CreateDB(ctx context.Context, path string, set schema.Set, seed func(*sqlx.
 	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return durable.SyncDir(dir)
+	// The directory is not fsynced: a link lost in a crash only means the
+	// next open builds the file again, and a new wiki.db holds nothing that
+	// git cannot give back. (Preferences and drafts written later are
+	// committed by SQLite with synchronous=NORMAL, which already lets a
+	// power loss undo the last commits.) The file itself was fsynced, so a
+	// link that survives never names a torn database.
+	return nil
 }
 
 // buildDB creates and migrates a database at tmp and closes it, which
 // checkpoints its WAL into the file; then it fsyncs the file.
 func buildDB(ctx context.Context, tmp string, set schema.Set, seed func(*sqlx.Tx) error) error {
+	if err := migrateOrCopy(ctx, tmp, set); err != nil {
+		return classify(tmp, err)
+	}
 	db, err := sqlx.Open("sqlite", "file:"+tmp+dsnBuild)
 	if err != nil {
 		return err
 	}
 	db.SetMaxOpenConns(1)
-	err = schema.Migrate(ctx, db, set)
-	if err == nil && seed != nil {
+	if seed != nil {
 		err = seedDB(ctx, db, seed)
 	}
 	if err == nil {
