@@ -79,7 +79,7 @@ func (r *Robot) cachedWiki(ctx context.Context, slug string) (*wiki.Wiki, error)
 		if e.err != nil && wiki.ErrorCode(e.err) != wiki.ENOTFOUND {
 			return nil, e.err // not an answer worth keeping
 		}
-		c.put(gen, func() { c.wikis[slug] = e }, len(c.wikis))
+		c.put(gen, func() { c.wikis[slug] = e })
 	}
 	if e.err != nil {
 		return nil, e.err
@@ -105,19 +105,19 @@ func (r *Robot) cachedRole(ctx context.Context, slug string, principals []string
 	if role, err = grantedRole(ctx, r.DB.R, slug, principals); err != nil {
 		return wiki.RoleNone, err
 	}
-	c.put(gen, func() { c.roles[key] = role }, len(c.roles))
+	c.put(gen, func() { c.roles[key] = role })
 	return role, nil
 }
 
 // put stores an answer read under generation gen, unless the maps were
 // dropped meanwhile (the answer may predate the change that dropped them).
-func (c *cache) put(gen uint64, store func(), size int) {
+func (c *cache) put(gen uint64, store func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
-	if size >= maxCacheEntries {
+	if len(c.wikis) >= maxCacheEntries || len(c.roles) >= maxCacheEntries {
 		c.gen++
 		c.wikis, c.roles = map[string]wikiEntry{}, map[string]wiki.Role{}
 		return
