@@ -25,6 +25,7 @@ const maxCacheEntries = 50000
 type cache struct {
 	mu      sync.Mutex
 	conn    *sql.Conn // pinned reader that asks data_version; nil until first use
+	ask     *sql.Stmt // PRAGMA data_version, prepared on conn
 	version int64     // data_version the maps describe
 	gen     uint64    // moves whenever the maps are dropped
 	wikis   map[string]wikiEntry
@@ -44,16 +45,13 @@ func (r *Robot) fresh(ctx context.Context) (uint64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.conn == nil {
-		conn, err := r.DB.R.Conn(ctx)
-		if err != nil {
+		if err := c.pin(ctx, r); err != nil {
 			return 0, err
 		}
-		c.conn = conn
 	}
 	var v int64
-	if err := c.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
-		c.conn.Close() // a broken connection is replaced on the next ask
-		c.conn = nil
+	if err := c.ask.QueryRowContext(ctx).Scan(&v); err != nil {
+		c.unpin() // a broken connection is replaced on the next ask
 		return 0, err
 	}
 	if v != c.version || c.wikis == nil {
@@ -125,12 +123,33 @@ func (c *cache) put(gen uint64, store func()) {
 	store()
 }
 
-// close releases the pinned connection.
+// pin takes a reader connection of its own and prepares the question on it.
+func (c *cache) pin(ctx context.Context, r *Robot) error {
+	conn, err := r.DB.R.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	ask, err := conn.PrepareContext(ctx, `PRAGMA data_version`)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	c.conn, c.ask = conn, ask
+	return nil
+}
+
+// unpin releases the pinned connection.
+func (c *cache) unpin() {
+	if c.conn != nil {
+		c.ask.Close()
+		c.conn.Close()
+		c.conn, c.ask = nil, nil
+	}
+}
+
+// close releases the pinned connection for good.
 func (c *cache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.conn != nil {
-		c.conn.Close()
-		c.conn = nil
-	}
+	c.unpin()
 }
