@@ -233,7 +233,6 @@ func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
 	if err != nil {
 		return err
 	}
-	defer g.unlocked(f)
 	lock := name + ".lock"
 	if err := r.checkRefAt(name, old); err != nil {
 		f.Close()
@@ -327,7 +326,6 @@ func (r *Repo) deletePacked(g *refGuard, name string) error {
 	if err != nil {
 		return err
 	}
-	defer g.unlocked(f)
 	data, err := r.root.ReadFile("packed-refs")
 	if err != nil {
 		f.Close()

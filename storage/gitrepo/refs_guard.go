@@ -2,8 +2,10 @@ package gitrepo
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +32,8 @@ const guardFile = "warren-refs.flock"
 // the warren lock files not yet removed (left by a crash, or ours).
 type refGuard struct {
 	f    *os.File
-	inos []uint64
+	inos []uint64 // recorded in the guard file
+	mine []uint64 // of those, the lock files this holder made
 }
 
 // guard takes the repository's kernel lock, waiting up to refLockWait for
@@ -77,17 +80,19 @@ func readInos(f *os.File) []uint64 {
 // record rewrites the guard file with g.inos. It is not fsynced: after a
 // power loss, lock files created since the last flush may be gone too, and
 // one that is not falls back to the stale-age rule.
+//
+// Records have a fixed width and the file is cut only after the new ones
+// are written, so a writer killed in between leaves whole records: the new
+// ones, then old ones of locks that are gone (which name no lock file).
 func (g *refGuard) record() error {
 	var b strings.Builder
 	for _, ino := range g.inos {
-		b.WriteString(strconv.FormatUint(ino, 10))
-		b.WriteByte('\n')
+		fmt.Fprintf(&b, "%020d\n", ino)
 	}
-	if err := g.f.Truncate(0); err != nil {
+	if _, err := g.f.WriteAt([]byte(b.String()), 0); err != nil {
 		return err
 	}
-	_, err := g.f.WriteAt([]byte(b.String()), 0)
-	return err
+	return g.f.Truncate(int64(b.Len()))
 }
 
 func (g *refGuard) has(ino uint64) bool {
@@ -112,57 +117,72 @@ func (g *refGuard) forget(ino uint64) {
 	g.inos = kept
 }
 
-// release records what is left and drops the kernel lock.
+// release forgets the lock files this holder made (by now each is renamed
+// over its ref or removed), records what is left and drops the kernel lock.
 func (g *refGuard) release() {
+	for _, ino := range g.mine {
+		g.forget(ino)
+	}
 	g.record()
 	g.f.Close() // closing the last descriptor drops the flock
 }
 
-// lockFile creates "<name>.lock" under the held guard and records its
-// inode. A lock left by a dead warren writer is removed at once; one a git
-// CLI holds is waited for briefly and broken only when staleLockAge old.
-// The caller removes the lock (or renames it over the ref) and calls
-// unlocked before releasing the guard.
+// lockFile creates "<name>.lock" under the held guard, recording its inode
+// before the name exists: the file is made under a side name, recorded,
+// and linked to "<name>.lock" (link fails like git's O_EXCL create when the
+// lock is taken), so a writer killed at any instant never leaves a lock the
+// guard does not name. A lock left by a dead warren writer is removed at
+// once; one a git CLI holds is waited for briefly and broken only when
+// staleLockAge old. The caller removes the lock (or renames it over the
+// ref) before releasing the guard.
 func (r *Repo) lockFile(g *refGuard, name string) (*os.File, error) {
-	lock := name + ".lock"
+	// The side name starts with a dot: no ref (and so no git lock) can
+	// have it, and git and Refs skip it.
+	lock, side := name+".lock", path.Join(path.Dir(name), "."+path.Base(name)+".warren-lock")
+	f, err := r.root.OpenFile(side, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.add(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	defer r.root.Remove(side)
 	deadline := time.Now().Add(refLockWait)
 	for {
-		f, err := r.root.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		err := r.root.Link(side, lock)
 		if err == nil {
-			return f, g.add(f)
+			return f, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
+			f.Close()
 			return nil, err
 		}
 		fi, serr := r.root.Lstat(lock)
 		if serr == nil && (g.has(inode(fi)) || time.Since(fi.ModTime()) > staleLockAge) {
 			if err := r.root.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				f.Close()
 				return nil, err
 			}
 			g.forget(inode(fi))
 			continue
 		}
 		if time.Now().After(deadline) {
+			f.Close()
 			return nil, wiki.Errorf(wiki.ECONFLICT, "%s is locked by another writer", name)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-// add records a new lock file's inode before anything is written to it.
+// add records a new lock file's inode before any name but its side name
+// points at it.
 func (g *refGuard) add(f *os.File) error {
 	fi, err := f.Stat()
 	if err == nil {
 		g.inos = append(g.inos, inode(fi))
+		g.mine = append(g.mine, inode(fi))
 		err = g.record()
 	}
 	return err
-}
-
-// unlocked forgets a lock file that is gone (renamed over its ref, or
-// removed), given its still open descriptor.
-func (g *refGuard) unlocked(f *os.File) {
-	if fi, err := f.Stat(); err == nil {
-		g.forget(inode(fi))
-	}
 }

@@ -76,3 +76,18 @@ func TestRefLockLeftByKilledWriterDoesNotBlock(t *testing.T) {
 		t.Fatal("stale lock left behind")
 	}
 }
+
+// The guard names only locks that may still exist: after many updates it
+// holds no record of the finished ones, so an inode a later git CLI lock
+// reuses is never taken for a dead warren's.
+func TestRefGuardForgetsFinishedLocks(t *testing.T) {
+	r := storetest.MustInitRepo(t, map[string]string{"Home.md": "x"})
+	head := storetest.RepoHead(t, r)
+	for i := range 5 {
+		head = storetest.RepoMustCommit(t, r, head, map[string]string{"Home.md": fmt.Sprint(i)})
+	}
+	data, err := os.ReadFile(filepath.Join(r.Dir(), "warren-refs.flock"))
+	if err != nil || len(data) != 0 {
+		t.Fatalf("guard file after finished updates: %q %v", data, err)
+	}
+}
