@@ -142,8 +142,8 @@ func (a *acked) add(slug, page, commit string, n int) {
 	a.n++
 }
 
-// git runs the git CLI as the crash user through the trusted header.
-func git(dir string, args ...string) (string, error) {
+// crashGit runs the git CLI as the crash user through the trusted header.
+func crashGit(dir string, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"-c", "http.extraHeader=X-Forwarded-User: " + crashUser,
 		"-c", "user.name=Crash", "-c", "user.email=crash@example.org"}, args...)...)
 	cmd.Dir = dir

@@ -66,7 +66,7 @@ func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
 	lost := checkCommits(t, data, ack)
 	t.Logf("%d cycles, %d acknowledged writes, %d lost, %d ref locks left by the kills", crashCycles, ack.n, lost, locksLeft)
 	for _, slug := range []string{"alpha", "beta", "pushed"} {
-		if out, err := git(filepath.Join(data, "wikis", slug, "repo.git"), "fsck", "--no-progress"); err != nil {
+		if out, err := crashGit(filepath.Join(data, "wikis", slug, "repo.git"), "fsck", "--no-progress"); err != nil {
 			t.Errorf("git fsck %s: %v\n%s", slug, err, out)
 		}
 		integrity(t, filepath.Join(data, "wikis", slug, "wiki.db"))
@@ -143,12 +143,12 @@ func (c *crashRun) failed(what string, status int, first bool, err error) {
 func (c *crashRun) pusher(work string, clone bool) {
 	url := "http://" + c.srv.addr + "/pushed/.git"
 	if clone {
-		if out, err := git(filepath.Dir(work), "clone", "-q", url, work); err != nil {
+		if out, err := crashGit(filepath.Dir(work), "clone", "-q", url, work); err != nil {
 			c.t.Fatalf("clone: %v\n%s", err, out)
 		}
 	} else {
 		for _, args := range [][]string{{"remote", "set-url", "origin", url}, {"fetch", "-q", "origin"}, {"reset", "-q", "--hard", "origin/main"}} {
-			if out, err := git(work, args...); err != nil {
+			if out, err := crashGit(work, args...); err != nil {
 				c.t.Fatalf("git %v: %v\n%s", args, err, out)
 			}
 		}
@@ -160,15 +160,15 @@ func (c *crashRun) pusher(work string, clone bool) {
 				c.t.Error(err)
 				return
 			}
-			if out, err := git(work, "add", "-A"); err != nil {
+			if out, err := crashGit(work, "add", "-A"); err != nil {
 				c.t.Errorf("git add: %v\n%s", err, out)
 				return
 			}
-			if out, err := git(work, "commit", "-q", "-m", "push"); err != nil {
+			if out, err := crashGit(work, "commit", "-q", "-m", "push"); err != nil {
 				c.t.Errorf("git commit: %v\n%s", err, out)
 				return
 			}
-			if out, err := git(work, "push", "-q", "origin", "HEAD:main"); err != nil {
+			if out, err := crashGit(work, "push", "-q", "origin", "HEAD:main"); err != nil {
 				status := 0
 				if strings.Contains(out, "locked") || strings.Contains(out, "409") {
 					status = http.StatusConflict
@@ -176,7 +176,7 @@ func (c *crashRun) pusher(work string, clone bool) {
 				c.failed("push", status, first, fmt.Errorf("%v: %s", err, out))
 				return
 			}
-			id, _ := git(work, "rev-parse", "HEAD")
+			id, _ := crashGit(work, "rev-parse", "HEAD")
 			c.ack.add("pushed", "", id, 0)
 			c.acks.Add(1)
 		}
@@ -202,7 +202,7 @@ func checkCommits(t *testing.T, data string, ack *acked) int {
 	for slug, ids := range ack.commits {
 		repo := filepath.Join(data, "wikis", slug, "repo.git")
 		for _, id := range ids {
-			if out, err := git(repo, "merge-base", "--is-ancestor", id, "main"); err != nil {
+			if out, err := crashGit(repo, "merge-base", "--is-ancestor", id, "main"); err != nil {
 				lost++
 				t.Errorf("%s: acknowledged commit %s is not on main: %v %s", slug, id, err, out)
 			}
