@@ -42,7 +42,9 @@ func (b *bench) serve(ctx context.Context, extra ...string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--data", b.data, "--listen", addr, "--log-level", "warn"}, extra...)
+	// The save figures measure the disk and the commit path, not the
+	// per-user write rate limit, which they would hit at once.
+	args := append([]string{"serve", "--data", b.data, "--listen", addr, "--log-level", "warn", "--write-rate", "0"}, extra...)
 	if b.o.debugAddr != "" {
 		args = append(args, "--debug-addr", b.o.debugAddr)
 	}

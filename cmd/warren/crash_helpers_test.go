@@ -40,7 +40,8 @@ func startServer(t *testing.T, data string) *server {
 	addr := ln.Addr().String()
 	ln.Close()
 	s := &server{addr: addr, log: &bytes.Buffer{}}
-	s.cmd = exec.Command(warrenBin, "serve", "--data", data, "--listen", addr, "--log-level", "warn")
+	// Writers here go as fast as the server takes them: no rate limit.
+	s.cmd = exec.Command(warrenBin, "serve", "--data", data, "--listen", addr, "--log-level", "warn", "--write-rate", "0")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
