@@ -44,7 +44,7 @@ func (w *Wiki) RenameAttachment(ctx context.Context, page, from, to, message str
 		if err != nil {
 			return err
 		}
-		return w.sync(ctx)
+		return w.afterCommit(ctx)
 	})
 	return rev, err
 }
