@@ -106,7 +106,7 @@ func TestEditorToolbar(t *testing.T) {
 	openEditor(t, ts, ctx, "/acme/-/edit/Fresh")
 	browserDo(t, ctx, "type and select a word",
 		chromedp.Evaluate[chromedp.Void](`(() => { const t = document.getElementById('warren-content'); t.value = ''; t.focus(); })()`),
-		chromedp.SendKeys(chromedp.ID("warren-content"), "make this strong"),
+		typeInto("warren-content", "make this strong"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('warren-content').setSelectionRange(10, 16)`),
 		chromedp.Click(chromedp.CSS(`#warren-toolbar button[data-cmd=bold]`)),
 	)
@@ -130,7 +130,7 @@ func TestEditorLinkPicker(t *testing.T) {
 	browserDo(t, ctx, "Ctrl-K and type",
 		chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 		chromedp.WaitVisible(chromedp.ID("warren-picker-q")),
-		chromedp.SendKeys(chromedp.ID("warren-picker-q"), "meeting"),
+		typeInto("warren-picker-q", "meeting"),
 	)
 	poll(t, ctx, "the picker does not offer the page", `document.querySelector('#warren-picker-list li[aria-selected=true]')?.textContent.includes('Team/Meeting Notes')`)
 	browserDo(t, ctx, "choose it", chromedp.KeyEvent("\r"))

@@ -59,7 +59,7 @@ func TestBrowserShortcuts(t *testing.T) {
 	navigate(t, ctx, ts, "/acme/Team/Meeting%20Notes")
 	pressAndLand(t, ctx, "e", "/acme/-/edit/Team/Meeting%20Notes")
 	// Typing in the editor is text, not a shortcut.
-	browserDo(t, ctx, "type g c in the editor", chromedp.SendKeys(chromedp.ID("warren-content"), "gc"))
+	browserDo(t, ctx, "type g c in the editor", typeInto("warren-content", "gc"))
 	if !evalBool(t, ctx, `location.pathname.endsWith('/-/edit/Team/Meeting%20Notes') && document.getElementById('warren-content').value.includes('gc')`) {
 		t.Error("keys typed into the editor were taken as a shortcut")
 	}
@@ -78,10 +78,10 @@ func TestBrowserWikiListFilter(t *testing.T) {
 	if !evalBool(t, ctx, `!!(document.querySelector('.card.create').compareDocumentPosition(document.getElementById('warren-wikis')) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
 		t.Error("the create form is not above the wiki list")
 	}
-	browserDo(t, ctx, "filter", chromedp.WaitVisible(chromedp.ID("warren-filter")), chromedp.SendKeys(chromedp.ID("warren-filter"), "DOC"))
+	browserDo(t, ctx, "filter", chromedp.WaitVisible(chromedp.ID("warren-filter")), typeInto("warren-filter", "DOC"))
 	poll(t, ctx, "the filter did not narrow the list to beta-docs",
 		`[...document.querySelectorAll('#warren-wikis tbody tr')].filter(r => !r.hidden).map(r => r.querySelector('a').textContent).join() === 'beta-docs'`)
-	browserDo(t, ctx, "filter for nothing", chromedp.SendKeys(chromedp.ID("warren-filter"), "zzz"))
+	browserDo(t, ctx, "filter for nothing", typeInto("warren-filter", "zzz"))
 	poll(t, ctx, "no 'no match' note", `!document.getElementById('warren-filter-none').hidden`)
 	checkConsole(t, problems)
 }

@@ -114,6 +114,26 @@ func browserDo(t *testing.T, ctx context.Context, what string, steps ...chromedp
 	}
 }
 
+// typeInto types text into the element sel names, as a user would: wait
+// for it, focus it, send the keys. It stands in for chromedp.SendKeys,
+// which reads the node's attributes without their lock and so races with
+// the attribute events the page's own scripts cause.
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.WaitVisible(chromedp.ID(sel)),
+		chromedp.Focus(chromedp.ID(sel)),
+		chromedp.KeyEvent(text),
+	}
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for _, step := range steps {
+			if _, err := step(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
 // evalBool evaluates a JavaScript expression that yields a boolean.
 func evalBool(t *testing.T, ctx context.Context, expr string) bool {
 	t.Helper()
@@ -168,7 +188,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 	browserDo(t, ctx, "type in the editor",
 		chromedp.WaitVisible(chromedp.ID("warren-content")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const t = document.getElementById('warren-content'); t.focus(); t.setSelectionRange(t.value.length, t.value.length); })()`),
-		chromedp.SendKeys(chromedp.ID("warren-content"), "\n## From the browser\n\nTyped by **chromium** just now.\n"),
+		typeInto("warren-content", "\n## From the browser\n\nTyped by **chromium** just now.\n"),
 	)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
 		`document.getElementById('warren-preview').innerHTML.includes('<strong>chromium</strong>')`)); err != nil {
@@ -178,7 +198,7 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 
 	// Save with Ctrl-S: the page's script submits the form, the server
 	// redirects to the page.
-	browserDo(t, ctx, "type a commit message", chromedp.SendKeys(chromedp.ID("warren-message"), "edited in chromium"))
+	browserDo(t, ctx, "type a commit message", typeInto("warren-message", "edited in chromium"))
 	resp, err = chromedp.RunResponse(ctx, chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	if err != nil || resp.Status != 200 || !strings.HasSuffix(resp.URL, "/demo/Home") {
 		t.Fatalf("Ctrl-S did not save and show the page: %v %+v", err, resp)
@@ -194,8 +214,8 @@ func TestBrowserEditPreviewSave(t *testing.T) {
 		chromedp.Navigate(ts.URL+"/demo/-/edit/Home"),
 		chromedp.WaitVisible(chromedp.ID("warren-content")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const t = document.getElementById('warren-content'); t.focus(); t.setSelectionRange(t.value.length, t.value.length); })()`),
-		chromedp.SendKeys(chromedp.ID("warren-content"), "\nA second line.\n"),
-		chromedp.SendKeys(chromedp.ID("warren-message"), "second edit by button"),
+		typeInto("warren-content", "\nA second line.\n"),
+		typeInto("warren-message", "second edit by button"),
 	)
 	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("warren-save")))
 	if err != nil || resp.Status != 200 || !strings.HasSuffix(resp.URL, "/demo/Home") {
