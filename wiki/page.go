@@ -1,6 +1,7 @@
 package wiki
 
 import (
+	"net/url"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +18,10 @@ const HomePage = "Home"
 // ValidatePageName checks a page name (the path without ".md") supplied by a
 // user, a URL or a pushed tree. Names become file paths inside a bare
 // repository and URL paths, so anything that could escape the wiki, hide in
-// git's metadata or collide with warren's own URLs is refused.
+// git's metadata or collide with warren's own URLs is refused. A name is
+// valid when its file (name + ".md") is a valid repository path, so every
+// page file a repository may hold has a name: "..md" is the page ".", and
+// " Notes .md" the page " Notes ".
 func ValidatePageName(name string) error {
 	if name == "" {
 		return Errorf(EINVALID, "page name is empty")
@@ -25,21 +29,40 @@ func ValidatePageName(name string) error {
 	if len(name) > 1024 {
 		return Errorf(EINVALID, "page name is longer than 1024 bytes")
 	}
-	if !utf8.ValidString(name) {
+	if strings.HasSuffix(name, "/") {
+		return Errorf(EINVALID, "page name %q has an empty path component", name)
+	}
+	return validatePath(name, PageFile(name))
+}
+
+// ValidateFilePath checks a repository path (a page file or an attachment)
+// with the same rules as page names, so that a push cannot smuggle in what the
+// web editor would refuse.
+func ValidateFilePath(p string) error {
+	if p == "" {
+		return Errorf(EINVALID, "page name is empty")
+	}
+	return validatePath(p, p)
+}
+
+// validatePath checks the repository path file; name is what the messages
+// call it (a page name or the path itself).
+func validatePath(name, file string) error {
+	if !utf8.ValidString(file) {
 		return Errorf(EINVALID, "page name is not valid UTF-8")
 	}
-	if strings.HasPrefix(name, "/") {
+	if strings.HasPrefix(file, "/") {
 		return Errorf(EINVALID, "page name %q must not start with /", name)
 	}
-	if strings.HasPrefix(name, "-") {
+	if strings.HasPrefix(file, "-") {
 		return Errorf(EINVALID, "page name %q must not start with -", name)
 	}
-	for _, r := range name {
+	for _, r := range file {
 		if r < 0x20 || r == 0x7f || r == '\\' {
 			return Errorf(EINVALID, "page name %q contains a control character or backslash", name)
 		}
 	}
-	for _, c := range strings.Split(name, "/") {
+	for _, c := range strings.Split(file, "/") {
 		if err := validateComponent(name, c); err != nil {
 			return err
 		}
@@ -47,25 +70,34 @@ func ValidatePageName(name string) error {
 	return nil
 }
 
-// ValidateFilePath checks a repository path (a page file or an attachment)
-// with the same rules as page names, so that a push cannot smuggle in what the
-// web editor would refuse.
-func ValidateFilePath(p string) error {
-	return ValidatePageName(p)
+// CheckPathComponent refuses one component of a repository path that can
+// hurt a client checking the repository out: empty, "." or "..", and ".git"
+// in any disguise. The push check applies it to every tree a push brings,
+// old commits included, as git's own fsck does.
+func CheckPathComponent(c string) error {
+	switch {
+	case c == "":
+		return Errorf(EINVALID, "empty path component")
+	case c == "." || c == "..":
+		return Errorf(EINVALID, "a %q path component", c)
+	case isGitName(c):
+		return Errorf(EINVALID, "a .git path component")
+	}
+	return nil
+}
+
+// isGitName reports whether a component names the .git directory on some
+// file system: any case, with trailing dots or spaces (which Windows drops).
+func isGitName(c string) bool {
+	return strings.EqualFold(strings.TrimRight(c, ". "), ".git")
 }
 
 func validateComponent(name, c string) error {
-	switch {
-	case c == "":
-		return Errorf(EINVALID, "page name %q has an empty path component", name)
-	case c == "." || c == "..":
-		return Errorf(EINVALID, "page name %q contains a %q component", name, c)
-	case strings.EqualFold(c, ".git"):
-		return Errorf(EINVALID, "page name %q contains a .git component", name)
-	case len(c) > 255:
+	if err := CheckPathComponent(c); err != nil {
+		return Errorf(EINVALID, "page name %q: %s", name, ErrorMessage(err))
+	}
+	if len(c) > 255 {
 		return Errorf(EINVALID, "page name has a component longer than 255 bytes")
-	case strings.TrimSpace(c) != c:
-		return Errorf(EINVALID, "page name %q has a component with leading or trailing spaces", name)
 	}
 	return nil
 }
@@ -108,4 +140,39 @@ type PageInfo struct {
 	Title    string `db:"title" json:"title"`
 	Blob     string `db:"blob" json:"-"`
 	Revision string `db:"revision" json:"revision"`
+}
+
+// EscapePage is a page name as a URL path below the wiki root: each
+// segment percent-escaped, the slashes kept ("Team/Meeting%20Notes"). A
+// last segment that browsers would read as "." or ".." (the page of the
+// file "..md") is written as its file name, "..md", which the page routes
+// accept as well, so that every page has a URL a browser keeps as it is.
+func EscapePage(name string) string {
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	if last := segs[len(segs)-1]; last == "." || last == ".." {
+		segs[len(segs)-1] = last + PageExt
+	}
+	return strings.Join(segs, "/")
+}
+
+// NameKey is the form in which page names are compared when the exact name
+// and a case-insensitive match both failed: lower case, with spaces and
+// hyphens the same (GitHub wikis store "Getting Started" as
+// Getting-Started.md). The resolver indexes pages and aliases by it.
+func NameKey(name string) string {
+	return strings.ReplaceAll(strings.ToLower(name), " ", "-")
+}
+
+// IsChromePage reports whether a page is one of the pages GitHub and Gollum
+// show around other pages rather than as pages of their own: _Sidebar,
+// _Footer and _Header, in any folder and any case.
+func IsChromePage(name string) bool {
+	switch strings.ToLower(path.Base(name)) {
+	case "_sidebar", "_footer", "_header":
+		return true
+	}
+	return false
 }

@@ -45,9 +45,11 @@ func TestValidatePageNameTraversal(t *testing.T) {
 	}{
 		{"Home", true}, {"Team/Meeting Notes", true}, {"v1.2 Release", true}, {"Über/ñ", true},
 		{"a.b.c", true}, {".hidden", true},
-		{"", false}, {"..", false}, {"a/../b", false}, {"a/./b", false}, {"/etc/passwd", false},
+		// Odd names a pushed repository may hold: "..md", "...md", " Notes .md".
+		{".", true}, {"..", true}, {"a/.", true}, {" a", true}, {"a ", true}, {"a#b?c%d", true},
+		{"", false}, {".git /x", false}, {".git", true}, {"a/.GIT./b", false}, {"a/ .git", true}, {"a/../b", false}, {"a/./b", false}, {"/etc/passwd", false},
 		{"-flag", false}, {"a//b", false}, {"a/", false}, {".git/config", false}, {"a/.GIT/x", false},
-		{"a\x00b", false}, {"a\nb", false}, {"a\x7fb", false}, {`a\b`, false}, {" a", false},
+		{"a\x00b", false}, {"a\nb", false}, {"a\x7fb", false}, {`a\b`, false},
 		{strings.Repeat("x", 256), false}, {"\xff\xfe", false},
 	} {
 		err := wiki.ValidatePageName(tc.name)
@@ -115,5 +117,22 @@ func TestCallerPrincipals(t *testing.T) {
 	}
 	if got := (&wiki.Caller{Login: "bob"}).AuthorEmail(); got != "bob@warren.invalid" {
 		t.Fatalf("fallback e-mail %q", got)
+	}
+}
+
+// TestEscapePageKeepsOddNamesReachable checks that every page name becomes
+// a URL path a browser does not normalise away.
+func TestEscapePageKeepsOddNamesReachable(t *testing.T) {
+	for name, want := range map[string]string{
+		"Team/Meeting Notes": "Team/Meeting%20Notes",
+		".":                  "..md",
+		"..":                 "...md",
+		"a/.":                "a/..md",
+		"q?#%":               "q%3F%23%25",
+		" x ":                "%20x%20",
+	} {
+		if got := wiki.EscapePage(name); got != want {
+			t.Errorf("EscapePage(%q) = %q, want %q", name, got, want)
+		}
 	}
 }

@@ -33,7 +33,10 @@ import (
 //
 // 2: math, diagrams, callouts, ==mark==, emoji, definition lists, front
 // matter, "lang=" line numbers.
-const Version = 2
+// 3: the wikilink style of RenderOptions, targets as written (resolved per
+// view), data-link on local links and images, ![[file|300]], transclusion
+// and {{PageIndex}} placeholders.
+const Version = 3
 
 // Renderer is warren's wiki.Renderer. The goldmark pipeline and the sanitizer
 // policy are built once by New and only read afterwards, so one Renderer
@@ -75,12 +78,13 @@ func New() *Renderer {
 			parser.WithInlineParsers(
 				util.Prioritized(mathInlineParser{}, 150),
 				// Priority 199 runs the wikilink parser before the link parser (200).
-				util.Prioritized(&wikilink.Parser{}, 199),
+				util.Prioritized(wikilinkParser{}, 199),
 				util.Prioritized(markParser{}, 500),
 			),
 			parser.WithASTTransformers(
 				util.Prioritized(fenceTransformer{}, 100),
 				util.Prioritized(calloutTransformer{}, 100),
+				util.Prioritized(embedTransformer{}, 100),
 			),
 		),
 		goldmark.WithRendererOptions(
@@ -94,6 +98,7 @@ func New() *Renderer {
 				util.Prioritized(calloutRenderer{}, 100),
 				util.Prioritized(markRenderer{}, 100),
 				util.Prioritized(propertiesRenderer{}, 100),
+				util.Prioritized(embedRenderer{}, 100),
 			),
 		),
 	)
@@ -107,11 +112,12 @@ func (r *Renderer) Version() int { return Version }
 // indexes need from that parse. It is safe for concurrent use.
 func (r *Renderer) Render(src []byte, opt wiki.RenderOptions) (*wiki.Rendered, error) {
 	pc := parser.NewContext()
+	pc.Set(styleKey, opt.LinkStyle)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	res := resolver{base: normalizeBase(opt.Base)}
 	meta := readMeta(pc)
 	applyMeta(doc, meta, res.base)
-	a, err := annotate(doc, src, res)
+	a, err := annotate(doc, src, res, opt.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -145,11 +151,17 @@ type annotation struct {
 // budget, before the AST is rendered. Doing it here
 // rather than in parser hooks keeps the shared goldmark instance free of
 // per-request state.
-func annotate(doc ast.Node, src []byte, res resolver) (annotation, error) {
+func annotate(doc ast.Node, src []byte, res resolver, page string) (annotation, error) {
 	var a annotation
 	ids := newSlugger()
 	seen := map[string]bool{}
 	budget := &mathBudget{}
+	link := func(name string) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			a.links = append(a.links, name)
+		}
+	}
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -165,14 +177,17 @@ func annotate(doc ast.Node, src []byte, res resolver) (annotation, error) {
 		case *mathBlock:
 			n.html = texToMathML(string(n.content), true, budget)
 		case *wikilink.Node:
-			name, err := res.annotate(n)
-			if err != nil {
-				return ast.WalkStop, err
+			link(res.annotate(n))
+		case *ast.Link:
+			markLocal(n, n.Destination)
+			if p, ok := localPath(string(n.Destination)); ok {
+				name, _ := linkedPage(page, p)
+				link(name)
 			}
-			if name != "" && !seen[name] {
-				seen[name] = true
-				a.links = append(a.links, name)
-			}
+		case *ast.Image:
+			markLocal(n, n.Destination)
+		case *transclusionNode:
+			link(n.target)
 		}
 		return ast.WalkContinue, nil
 	})

@@ -23,7 +23,7 @@ func TestGFM(t *testing.T) {
 		{"linkify https", "see https://example.org/a?b=1 today",
 			[]string{`<a href="https://example.org/a?b=1" rel="nofollow noreferrer">https://example.org/a?b=1</a>`}},
 		{"autolink", "<https://example.org>", []string{`<a href="https://example.org" rel="nofollow noreferrer">`}},
-		{"relative link has no rel", "[doc](other/page)", []string{`<a href="other/page">doc</a>`}},
+		{"relative link has no rel", "[doc](other/page)", []string{`<a href="other/page" data-link="other/page">doc</a>`}},
 		{"mailto", "[mail](mailto:a@example.org)", []string{`<a href="mailto:a@example.org">mail</a>`}},
 	}
 	for _, tt := range tests {

@@ -144,6 +144,12 @@ func allowLinksAndImages(p *bluemonday.Policy) {
 	p.RequireNoReferrerOnFullyQualifiedLinks(true)
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("data-wikilink").Matching(pageNamePattern).OnElements("a")
+	// The targets the page view resolves (see the contract in wikilinks.go).
+	p.AllowAttrs("data-link").Matching(pageNamePattern).OnElements("a", "img")
+	p.AllowAttrs("data-embed").Matching(pageNamePattern).OnElements("img")
+	p.AllowAttrs("data-transclude").Matching(pageNamePattern).OnElements("div")
+	p.AllowAttrs("data-fragment").Matching(titlePattern).OnElements("div")
+	p.AllowAttrs("data-page-index").Matching(regexp.MustCompile(`^children$`)).OnElements("div")
 	p.AllowAttrs("src").OnElements("img")
 	p.AllowAttrs("alt").Matching(titlePattern).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(sizePattern).OnElements("img")

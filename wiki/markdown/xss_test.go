@@ -84,19 +84,21 @@ func TestJavascriptURLInWikilinkTarget(t *testing.T) {
 
 func TestJavascriptURLInWikilinkLabel(t *testing.T) {
 	runAttacks(t, []attack{
-		{"scheme as label", "[[Home|javascript:alert(1)]]", []string{`href="javascript`}},
-		{"tag as label", "[[Home|<img src=x onerror=alert(1)>]]", []string{"<img"}},
-		{"markdown link as label", "[[Home|[x](javascript:alert(1))]]", []string{`href="javascript`}},
+		{"scheme as label", "[[javascript:alert(1)|Home]]", []string{`href="javascript`}},
+		{"tag as label", "[[<img src=x onerror=alert(1)>|Home]]", []string{"<img"}},
+		{"markdown link as label", "[[[x](javascript:alert(1))|Home]]", []string{`href="javascript`}},
+		{"scheme as target", "[[x|javascript:alert(1)]]", []string{`href="javascript`}},
+		{"embed of a script file", "![[x.svg|javascript:alert(1)]]", []string{`href="javascript`, `src="javascript`}},
 	})
-	out := MustRender(t, "[[Home|<b>x</b>]]", "/acme/")
-	assertContains(t, out.HTML, `<a href="/acme/Home" class="wikilink" data-wikilink="home">&lt;b&gt;x&lt;/b&gt;</a>`)
+	out := MustRender(t, "[[<b>x</b>|Home]]", "/acme/")
+	assertContains(t, out.HTML, `<a href="/acme/Home" class="wikilink" data-wikilink="Home">&lt;b&gt;x&lt;/b&gt;</a>`)
 }
 
 func TestWikilinkAttributeInjection(t *testing.T) {
 	src := `[[Page" onmouseover="alert(1)]] [[x' onclick='alert(1)]]`
 	out := MustRender(t, src, "/acme/")
 	assertSafe(t, src, out)
-	assertContains(t, out.HTML, `data-wikilink="page&#34; onmouseover=&#34;alert(1)"`, `href="/acme/Page%22%20onmouseover=%22alert%281%29"`)
+	assertContains(t, out.HTML, `data-wikilink="Page&#34; onmouseover=&#34;alert(1)"`, `href="/acme/Page%22%20onmouseover=%22alert%281%29"`)
 }
 
 func TestDataURLScript(t *testing.T) {
