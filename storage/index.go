@@ -22,6 +22,7 @@ type indexPlan struct {
 	rebuild bool                 // throw the derived tables away and describe head from scratch
 	commits []gitrepo.CommitInfo // commits to add to the change log, oldest first
 	files   []pageState          // the final state of every page file that changed
+	others  []fileState          // the final state of every other file that changed
 }
 
 // pageState is one page file as the indexer will store it: the state at
@@ -114,13 +115,14 @@ func (w *Wiki) planReplay(ctx context.Context, p *indexPlan, mark string, commit
 		return nil, err
 	}
 	for _, c := range changes {
+		blob := c.Blob
+		if c.Action == "deleted" || !regularFile(c.Mode) {
+			blob = "" // gone, or now a symlink or submodule: not served
+		}
 		name, ok := pageName(c.Path)
 		if !ok {
+			p.others = appendFile(p.others, c.Path, blob)
 			continue
-		}
-		blob := c.Blob
-		if c.Action == "deleted" {
-			blob = ""
 		}
 		p.files = append(p.files, last.state(c.Path, name, blob))
 	}
@@ -145,8 +147,12 @@ func (w *Wiki) planRebuild(ctx context.Context, p *indexPlan) (*indexPlan, error
 		return nil, err
 	}
 	for _, f := range files {
+		if !regularFile(f.Mode) {
+			continue
+		}
 		name, ok := pageName(f.Path)
-		if !ok || !regularFile(f.Mode) {
+		if !ok {
+			p.others = appendFile(p.others, f.Path, f.Blob)
 			continue
 		}
 		p.files = append(p.files, last.state(f.Path, name, f.Blob))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"path"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -46,6 +47,11 @@ func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
 			return err
 		}
 	}
+	for _, f := range p.others {
+		if err := ix.putFile(f); err != nil {
+			return err
+		}
+	}
 	if p.rebuild {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
 			return err
@@ -68,14 +74,18 @@ func (w *Wiki) indexFile(ix *indexWriter, f pageState) error {
 	if err != nil {
 		return err
 	}
-	r, err := w.Renderer.Render(content, wiki.RenderOptions{Base: w.Base, Page: f.name})
+	r, err := w.Renderer.Render(content, w.renderOptions(f.name))
 	if err != nil || r == nil {
 		// A page the renderer cannot handle stays findable by its raw text.
 		r = &wiki.Rendered{Text: string(content)}
 	} else if err := ix.cache(f.blob, r); err != nil {
 		return err
 	}
-	return ix.putPage(f, pageTitle(f.name, content), r)
+	title := r.Title // the front matter's title wins
+	if title == "" {
+		title = pageTitle(f.name, content)
+	}
+	return ix.putPage(f, title, r)
 }
 
 // indexWriter holds the statements one Sync runs many times, prepared once.
@@ -89,9 +99,10 @@ type indexWriter struct {
 // Statements of the indexer, by short name.
 var indexSQL = map[string]string{
 	"oldBlob": `SELECT blob FROM pages WHERE name = ?`,
-	"upsert": `INSERT INTO pages(name, lname, title, blob, revision, updated_at, file) VALUES (?, ?, ?, ?, ?, ?, ?)
+	"upsert": `INSERT INTO pages(name, lname, title, blob, revision, updated_at, file, nkey, nbase, chrome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET lname = excluded.lname, title = excluded.title, blob = excluded.blob,
-		revision = excluded.revision, updated_at = excluded.updated_at, file = excluded.file
+		revision = excluded.revision, updated_at = excluded.updated_at, file = excluded.file,
+		nkey = excluded.nkey, nbase = excluded.nbase, chrome = excluded.chrome
 		RETURNING rowid`,
 	"remove":    `DELETE FROM pages WHERE name = ? AND file = ? RETURNING rowid, blob`,
 	"ftsDelete": `DELETE FROM pages_fts WHERE rowid = ?`,
@@ -105,11 +116,16 @@ var indexSQL = map[string]string{
 	"redirectChain": `UPDATE redirects SET target = ?, revision = ? WHERE target = ?`,
 	"redirectSelf":  `DELETE FROM redirects WHERE lname = ? AND target = ?`,
 	"unlink":        `DELETE FROM links WHERE src = ?`,
-	"link":          `INSERT OR IGNORE INTO links(src, dst) VALUES (?, ?)`,
+	"link":          `INSERT OR IGNORE INTO links(src, dst, dkey) VALUES (?, ?, ?)`,
 	"cache": `INSERT INTO render_cache(blob, renderer_version, html, toc) VALUES (?, ?, ?, ?)
 		ON CONFLICT(blob, renderer_version) DO UPDATE SET html = excluded.html, toc = excluded.toc`,
 	"prune":  `DELETE FROM render_cache WHERE blob = ? AND NOT EXISTS (SELECT 1 FROM pages WHERE blob = ?)`,
 	"change": `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	"unalias": `DELETE FROM aliases WHERE page = ?`,
+	"alias":   `INSERT OR IGNORE INTO aliases(akey, page) VALUES (?, ?)`,
+	"putFile": `INSERT INTO files(path, lpath, lbase, blob) VALUES (?, ?, ?, ?)
+		ON CONFLICT(path) DO UPDATE SET blob = excluded.blob`,
+	"dropFile": `DELETE FROM files WHERE path = ?`,
 }
 
 // indexRenames records the pages a commit renamed as redirects.
@@ -162,7 +178,7 @@ func (ix *indexWriter) exec(name string, args ...any) error {
 // clear empties the derived tables before a rebuild. The render cache is
 // kept: it is keyed by blob, so what it holds is still right.
 func (ix *indexWriter) clear() error {
-	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects", "titles_fts"} {
+	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects", "titles_fts", "aliases", "files"} {
 		if _, err := ix.tx.ExecContext(ix.ctx, "DELETE FROM "+t); err != nil {
 			return err
 		}
@@ -196,8 +212,12 @@ func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) erro
 	}
 	var rowid int64
 	err = ix.stmts["upsert"].GetContext(ix.ctx, &rowid,
-		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file)
+		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file,
+		wiki.NameKey(f.name), wiki.NameKey(path.Base(f.name)), wiki.IsChromePage(f.name))
 	if err != nil {
+		return err
+	}
+	if err := ix.setAliases(f.name, r.Aliases); err != nil {
 		return err
 	}
 	if err := ix.exec("ftsDelete", rowid); err != nil {
@@ -251,6 +271,9 @@ func (ix *indexWriter) removePage(f pageState) error {
 	if err := ix.exec("untag", f.name); err != nil {
 		return err
 	}
+	if err := ix.exec("unalias", f.name); err != nil {
+		return err
+	}
 	return ix.exec("prune", row.Blob, row.Blob)
 }
 
@@ -262,7 +285,7 @@ func (ix *indexWriter) setLinks(src string, targets []string) error {
 	}
 	for _, t := range targets {
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
-			if err := ix.exec("link", src, t); err != nil {
+			if err := ix.exec("link", src, t, wiki.NameKey(t)); err != nil {
 				return err
 			}
 		}

@@ -66,6 +66,11 @@ func (w *Wiki) SetPreferences(ctx context.Context, p wiki.Preferences) error {
 	}
 	w.prefs.drop()
 	w.memo.changed()
+	if p.LinkStyle != w.linkStyle() {
+		s := p.LinkStyle
+		w.style.Store(&s)
+		return w.restyle(ctx)
+	}
 	return nil
 }
 

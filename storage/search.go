@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"html"
+	"path"
 	"strconv"
 	"strings"
 
@@ -198,15 +199,22 @@ func (p *searchPage) public() *wiki.SearchResult {
 	return out
 }
 
-// backlinks is Backlinks' body: the pages whose wikilinks point at name
-// (case-insensitively, as links are stored lower-cased).
+// backlinks is Backlinks' body: the pages whose links name this page, by
+// the resolver's key (so [[Page Name]] counts for Page-Name.md), by one of
+// its aliases, or by its base name when no page at the root has that name.
 func (w *Wiki) backlinks(ctx context.Context, name string) ([]wiki.PageInfo, error) {
 	if err := wiki.ValidatePageName(name); err != nil {
 		return nil, err
 	}
+	base := ""
+	if strings.Contains(name, "/") {
+		base = wiki.NameKey(path.Base(name))
+	}
 	var pages []wiki.PageInfo
 	err := w.DB.R.SelectContext(ctx, &pages, `
-		SELECT p.name, p.title, p.blob, p.revision FROM links l JOIN pages p ON p.name = l.src
-		WHERE l.dst = ? AND l.src != ? ORDER BY p.name`, strings.ToLower(name), name)
+		SELECT DISTINCT p.name, p.title, p.blob, p.revision FROM links l JOIN pages p ON p.name = l.src
+		WHERE (l.dkey = ?1 OR l.dkey IN (SELECT akey FROM aliases WHERE page = ?2)
+		       OR (l.dkey = ?3 AND NOT EXISTS (SELECT 1 FROM pages r WHERE r.nkey = ?3)))
+		  AND l.src != ?2 ORDER BY p.name`, wiki.NameKey(name), name, base)
 	return pages, err
 }

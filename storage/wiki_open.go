@@ -31,7 +31,7 @@ const (
 // The indexes are brought up to HEAD before it returns, so a crash or an
 // out-of-band push since the last run heals here. A wiki.db that is
 // corrupt or newer than this binary fails with EUNAVAILABLE.
-func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base string) (*Wiki, error) {
+func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base string, opts ...OpenOption) (*Wiki, error) {
 	if err := checkWikiDir(dir); err != nil {
 		return nil, err
 	}
@@ -45,6 +45,9 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		if err := setMeta(ctx, tx, metaBase, base); err != nil {
 			return err
 		}
+		if err := setMeta(ctx, tx, metaStyle, string(newWikiStyle(opts))); err != nil {
+			return err
+		}
 		return setMeta(ctx, tx, metaRenderer, strconv.Itoa(r.Version()))
 	})
 	var db *sqlitedb.DB
@@ -56,6 +59,13 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		return nil, err
 	}
 	w := &Wiki{Slug: slug, Repo: repo, DB: db, Renderer: r, Base: base, Now: time.Now}
+	for _, o := range opts {
+		o(w)
+	}
+	if err := w.loadLinkStyle(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := w.checkRenderer(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -83,8 +93,9 @@ func (w *Wiki) Close() error {
 }
 
 // checkRenderer drops what an earlier run derived with another renderer
-// version or another URL base: cached HTML has the base baked into its
-// links, and search text and the link graph come from the renderer, so both
+// version, URL base or wikilink style: cached HTML has the base and the
+// style baked into its links, and search text and the link graph come from
+// the renderer, so both
 // are rebuilt (and the cache warmed again) by the Sync that follows.
 func (w *Wiki) checkRenderer(ctx context.Context) error {
 	version := strconv.Itoa(w.Renderer.Version())
@@ -111,6 +122,9 @@ func (w *Wiki) checkRenderer(ctx context.Context) error {
 	if err := setMeta(ctx, tx, metaRenderer, version); err != nil {
 		return err
 	}
+	if err := setMeta(ctx, tx, metaStyle, string(w.linkStyle())); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -122,7 +136,11 @@ func (w *Wiki) rendererUnchanged(ctx context.Context, q sqlx.QueryerContext, ver
 		return false, err
 	}
 	v, err := getMeta(ctx, q, metaRenderer)
-	return base == w.Base && v == version, err
+	if err != nil {
+		return false, err
+	}
+	style, err := getMeta(ctx, q, metaStyle)
+	return base == w.Base && v == version && style == string(w.linkStyle()), err
 }
 
 // getMeta reads one indexer key; a missing key reads as "".

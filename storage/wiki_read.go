@@ -122,7 +122,7 @@ func (w *Wiki) view(ctx context.Context, name, rev string) (*wiki.PageView, erro
 			return nil, err
 		}
 	}
-	if htm, err = w.markMissing(ctx, htm); err != nil {
+	if htm, err = w.resolveLinks(ctx, p.Name, htm); err != nil {
 		return nil, err
 	}
 	return &wiki.PageView{Page: p, HTML: htm, TOC: toc}, nil
@@ -135,11 +135,11 @@ func (w *Wiki) preview(ctx context.Context, name string, content []byte) (string
 			return "", err
 		}
 	}
-	r, err := w.Renderer.Render(content, wiki.RenderOptions{Base: w.Base, Page: name})
+	r, err := w.Renderer.Render(content, w.renderOptions(name))
 	if err != nil {
 		return "", err
 	}
-	return w.markMissing(ctx, r.HTML)
+	return w.resolveLinks(ctx, name, r.HTML)
 }
 
 // List bounds.

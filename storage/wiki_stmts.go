@@ -10,7 +10,6 @@ import (
 // a warm view spends its time reading, not parsing SQL.
 const (
 	stmtPage = iota
-	stmtMissing
 	numReadStmts
 )
 
@@ -19,11 +18,6 @@ var readSQL = [numReadStmts]string{
 		SELECT p.name, p.file, p.title, p.blob, p.revision, c.html, c.toc
 		FROM pages p LEFT JOIN render_cache c ON c.blob = p.blob AND c.renderer_version = ?
 		WHERE p.lname = ? ORDER BY p.name = ? DESC, p.name LIMIT 1`,
-	// NOT EXISTS probes the lname index per target; NOT IN (SELECT ...)
-	// would materialize every page name on every view.
-	stmtMissing: `
-		SELECT j.value FROM json_each(?) j
-		WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.lname = j.value)`,
 }
 
 // readStmts holds the prepared view statements of one wiki.

@@ -60,14 +60,14 @@ func TestViewRenderCache(t *testing.T) {
 func TestViewMissingLinks(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{
-		"Home.md":  "# Home\n\n[[Team/Meeting Notes#Agenda|the meeting]] and [[home]] and [[Notes]].\n",
+		"Home.md":  "# Home\n\n[[the meeting|Team/Meeting Notes#Agenda]] and [[home]] and [[Notes]].\n",
 		"Notes.md": "notes\n",
 	})
 	v, err := w.View(ctx, "Home", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	missing := `href="/test/-/edit/Team/Meeting%20Notes" class="wikilink missing" data-wikilink="team/meeting notes"`
+	missing := `href="/test/-/edit/Team/Meeting%20Notes" class="wikilink missing" data-wikilink="Team/Meeting Notes"`
 	if !strings.Contains(v.HTML, missing) {
 		t.Errorf("missing link not marked:\n%s", v.HTML)
 	}

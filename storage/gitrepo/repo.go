@@ -42,6 +42,7 @@ type TreeChange struct {
 	Blob   string // blob id after the change ("" for deleted)
 	// OldBlob is the blob id before the change ("" for added).
 	OldBlob string
+	Mode    uint32 // git file mode after the change (0 for deleted)
 }
 
 // CommitInfo is one commit with the paths it changed against its first parent.

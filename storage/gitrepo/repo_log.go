@@ -242,11 +242,11 @@ func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix str
 		}
 		switch {
 		case inA && !aDir && inB && !bDir:
-			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String(), OldBlob: x.Hash.String()})
+			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String(), OldBlob: x.Hash.String(), Mode: uint32(y.Mode)})
 		case inA && !aDir:
 			*out = append(*out, TreeChange{Path: p, Action: "deleted", OldBlob: x.Hash.String()})
 		case inB && !bDir:
-			*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.Hash.String()})
+			*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.Hash.String(), Mode: uint32(y.Mode)})
 		}
 	}
 	return nil

@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// transclude fills a ![[Page#Heading]] placeholder with the page's HTML (or
+// the part under the heading), itself run through the link pass as seen
+// from that page. A loop, the depth limit or the view's budget leave a
+// link to the page instead; a missing page leaves a link to its editor.
+func (lp *linkPass) transclude(ctx context.Context, tag, name string, to target, depth int) (string, bool, error) {
+	link := func(class string) string {
+		a := `<a class="wikilink" href="` + html.EscapeString(lp.w.Base+wiki.EscapePage(to.page)) + `">`
+		if to.page == "" {
+			a = lp.w.missingLink(`<a class="wikilink">`, name)
+		}
+		return `<p class="` + class + `">` + a + html.EscapeString(name) + "</a></p>"
+	}
+	switch {
+	case to.page == "":
+		return link("transclusion"), true, nil
+	case lp.visiting[to.page] || depth >= maxTransclusionDepth || lp.budget <= 0:
+		return link("transclusion stopped"), true, nil
+	}
+	lp.budget--
+	row, err := lp.w.indexedPage(ctx, to.page)
+	if err != nil {
+		return "", false, err
+	}
+	htm, err := lp.w.rowHTML(ctx, row)
+	if err != nil {
+		return "", false, err
+	}
+	if frag, ok := attr(tag, "data-fragment"); ok {
+		htm = section(htm, html.UnescapeString(frag))
+	}
+	lp.visiting[to.page] = true
+	defer delete(lp.visiting, to.page)
+	htm, err = lp.run(ctx, to.page, htm, depth+1)
+	if err != nil {
+		return "", false, err
+	}
+	return tag + htm + "</div>", true, nil
+}
+
+// rowHTML is an indexed page's HTML from the render cache, rendered and
+// stored on a miss.
+func (w *Wiki) rowHTML(ctx context.Context, row *pageRow) (string, error) {
+	if row.HTML.Valid {
+		return row.HTML.String, nil
+	}
+	htm, _, ok, err := w.cachedHTML(ctx, row.Blob)
+	if err != nil || ok {
+		return htm, err
+	}
+	content, err := w.Repo.ReadBlob(ctx, row.Blob)
+	if err != nil {
+		return "", err
+	}
+	htm, _, err = w.renderCached(ctx, &wiki.Page{Name: row.Name, Content: content, Blob: row.Blob})
+	return htm, err
+}
+
+// headingRE finds the headings of rendered HTML (ids are set on every one).
+var headingRE = regexp.MustCompile(`<h([1-6])[^>]*>(.*?)</h[1-6]>`)
+
+// section cuts the part of a page under the heading whose text is frag
+// (compared ignoring case, as Obsidian links headings by their text, or by
+// id), up to the next heading of the same or a higher level. Without such a
+// heading the whole page is kept.
+func section(htm, frag string) string {
+	ms := headingRE.FindAllStringSubmatchIndex(htm, -1)
+	for i, m := range ms {
+		text := html.UnescapeString(tagsRE.ReplaceAllString(htm[m[4]:m[5]], ""))
+		id, _ := attr(htm[m[0]:m[1]], "id")
+		if !strings.EqualFold(strings.TrimSpace(text), strings.TrimSpace(frag)) && !strings.EqualFold(id, frag) {
+			continue
+		}
+		level := htm[m[2]:m[3]]
+		for _, n := range ms[i+1:] {
+			if htm[n[2]:n[3]] <= level {
+				return htm[m[0]:n[0]]
+			}
+		}
+		return htm[m[0]:]
+	}
+	return htm
+}
+
+var tagsRE = regexp.MustCompile(`<[^>]*>`)
+
+// maxPageIndex bounds the pages one {{PageIndex}} lists.
+const maxPageIndex = 500
+
+// pageIndexHTML lists the pages below page from as nested lists, as An
+// Otter Wiki's {{PageIndex}} does; on the home page, the whole wiki.
+func (w *Wiki) pageIndexHTML(ctx context.Context, from string) (string, error) {
+	prefix := from + "/"
+	if from == "" || (!strings.Contains(from, "/") && strings.EqualFold(from, wiki.HomePage)) {
+		prefix = ""
+	}
+	var rows []struct {
+		Name  string `db:"name"`
+		Title string `db:"title"`
+	}
+	q := `SELECT name, title FROM pages WHERE name >= ? AND chrome = 0`
+	args := []any{prefix}
+	if hi := prefixEnd(prefix); hi != "" {
+		q += ` AND name < ?`
+		args = append(args, hi)
+	}
+	if err := w.DB.R.SelectContext(ctx, &rows, q+` ORDER BY name LIMIT ?`, append(args, maxPageIndex)...); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="page-index">`)
+	open := []string{} // folders of the list being written
+	for _, r := range rows {
+		if r.Name == from {
+			continue
+		}
+		parts := strings.Split(strings.TrimPrefix(r.Name, prefix), "/")
+		folders := parts[:len(parts)-1]
+		common := 0
+		for common < len(open) && common < len(folders) && open[common] == folders[common] {
+			common++
+		}
+		for len(open) > common {
+			b.WriteString("</ul></li>")
+			open = open[:len(open)-1]
+		}
+		if len(open) == 0 && b.Len() == len(`<div class="page-index">`) {
+			b.WriteString("<ul>")
+		}
+		for _, f := range folders[common:] {
+			b.WriteString("<li>" + html.EscapeString(f) + "<ul>")
+			open = append(open, f)
+		}
+		b.WriteString(`<li><a href="` + html.EscapeString(w.Base+wiki.EscapePage(r.Name)) + `">` + html.EscapeString(r.Title) + "</a></li>")
+	}
+	for range open {
+		b.WriteString("</ul></li>")
+	}
+	if b.Len() > len(`<div class="page-index">`) {
+		b.WriteString("</ul>")
+	}
+	b.WriteString("</div>")
+	return b.String(), nil
+}

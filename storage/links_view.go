@@ -1,0 +1,187 @@
+package storage
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"strings"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Cached HTML holds every link to the wiki as written (see the contract in
+// wiki/markdown/wikilinks.go). The link pass runs per view, after the cache:
+// it resolves all of a page's references at once (resolve.go) and points
+// each at the canonical URL of its page or file, marks wikilinks to missing
+// pages (class "missing", leading to the editor) and fills transclusions and
+// page indexes in. Nothing of it is cached with the blob, so creating,
+// deleting or renaming a page changes every link to it at once; the view
+// memo keeps the result until the indexes next change.
+
+// Transclusion bounds: how deep pages may include pages, and how many
+// inclusions one view may make in all (a page including another many times,
+// which includes another many times, would otherwise multiply).
+const (
+	maxTransclusionDepth = 4
+	maxTransclusions     = 32
+)
+
+// linkPass is one view's pass: the page it is for, the transclusions still
+// allowed and the pages being included (to stop loops).
+type linkPass struct {
+	w        *Wiki
+	budget   int
+	visiting map[string]bool
+}
+
+// resolveLinks runs the link pass over the HTML of page from.
+func (w *Wiki) resolveLinks(ctx context.Context, from, htm string) (string, error) {
+	lp := &linkPass{w: w, budget: maxTransclusions, visiting: map[string]bool{from: true}}
+	return lp.run(ctx, from, htm, 0)
+}
+
+// tagRef is one tag of the HTML that carries a reference.
+type tagRef struct {
+	start, end int // the tag's bytes, htm[start:end]
+	name       string
+	ref        linkRef
+	index      bool // a {{PageIndex}} placeholder
+}
+
+// run resolves the references of one page's HTML and rewrites it.
+func (lp *linkPass) run(ctx context.Context, from, htm string, depth int) (string, error) {
+	tags := scanTags(htm)
+	if len(tags) == 0 {
+		return htm, nil
+	}
+	refs := make([]linkRef, 0, len(tags))
+	for _, t := range tags {
+		if !t.index {
+			refs = append(refs, t.ref)
+		}
+	}
+	found, err := lp.w.resolveRefs(ctx, from, refs)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(len(htm) + len(htm)/8)
+	last := 0
+	for _, t := range tags {
+		b.WriteString(htm[last:t.start])
+		last = t.end
+		out, skipClose, err := lp.rewrite(ctx, from, htm[t.start:t.end], t, found[t.ref], depth)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(out)
+		if skipClose && strings.HasPrefix(htm[last:], "</div>") {
+			last += len("</div>")
+		}
+	}
+	b.WriteString(htm[last:])
+	return b.String(), nil
+}
+
+// scanTags finds the <a>, <img> and <div> tags with a reference. Sanitized
+// HTML quotes every attribute and escapes every "<" in text, so a "<" always
+// starts a tag.
+func scanTags(htm string) []tagRef {
+	var out []tagRef
+	for i := 0; ; {
+		j := strings.IndexByte(htm[i:], '<')
+		if j < 0 {
+			return out
+		}
+		start := i + j
+		k := strings.IndexByte(htm[start:], '>')
+		if k < 0 {
+			return out
+		}
+		end := start + k + 1
+		if t, ok := tagRefOf(htm[start:end]); ok {
+			t.start, t.end = start, end
+			out = append(out, t)
+		}
+		i = end
+	}
+}
+
+// tagRefOf reads the reference a tag carries, if any.
+func tagRefOf(tag string) (tagRef, bool) {
+	name, _, _ := strings.Cut(tag[1:], " ")
+	switch name {
+	case "a":
+		if v, ok := attr(tag, "data-wikilink"); ok {
+			return tagRef{name: name, ref: linkRef{kind: refWiki, target: html.UnescapeString(v)}}, true
+		}
+		if v, ok := attr(tag, "data-link"); ok {
+			return tagRef{name: name, ref: linkRef{kind: refPath, target: html.UnescapeString(v)}}, true
+		}
+	case "img":
+		if v, ok := attr(tag, "data-embed"); ok {
+			return tagRef{name: name, ref: linkRef{kind: refEmbed, target: html.UnescapeString(v)}}, true
+		}
+		if v, ok := attr(tag, "data-link"); ok {
+			return tagRef{name: name, ref: linkRef{kind: refPath, target: html.UnescapeString(v)}}, true
+		}
+	case "div":
+		if v, ok := attr(tag, "data-transclude"); ok {
+			return tagRef{name: name, ref: linkRef{kind: refWiki, target: html.UnescapeString(v)}}, true
+		}
+		if _, ok := attr(tag, "data-page-index"); ok {
+			return tagRef{name: name, index: true}, true
+		}
+	}
+	return tagRef{}, false
+}
+
+// rewrite returns what replaces one tag; skipClose says the tag's
+// </div> is part of the replacement.
+func (lp *linkPass) rewrite(ctx context.Context, from, tag string, t tagRef, to target, depth int) (string, bool, error) {
+	switch {
+	case t.index:
+		out, err := lp.w.pageIndexHTML(ctx, from)
+		return out, true, err
+	case t.name == "div":
+		return lp.transclude(ctx, tag, t.ref.target, to, depth)
+	case t.name == "img":
+		if to.file != "" {
+			return setAttr(tag, "src", html.EscapeString(lp.w.fileURL(to.file))), false, nil
+		}
+		return tag, false, nil
+	}
+	href, _ := attr(tag, "href")
+	_, frag, hasFrag := strings.Cut(href, "#")
+	switch {
+	case to.page != "":
+		u := html.EscapeString(lp.w.Base + wiki.EscapePage(to.page))
+		if hasFrag {
+			u += "#" + frag // still HTML-escaped, as it was in the tag
+		}
+		return setAttr(tag, "href", u), false, nil
+	case to.file != "":
+		return setAttr(tag, "href", html.EscapeString(lp.w.fileURL(to.file))), false, nil
+	case t.ref.kind == refWiki:
+		return lp.w.missingLink(tag, t.ref.target), false, nil
+	}
+	return tag, false, nil
+}
+
+// missingLink points a wikilink at the editor of the page it names.
+func (w *Wiki) missingLink(tag, name string) string {
+	tag = setAttr(tag, "href", html.EscapeString(w.Base+"-/edit/"+wiki.EscapePage(name)))
+	if class, ok := attr(tag, "class"); ok {
+		return setAttr(tag, "class", class+" missing")
+	}
+	return strings.Replace(tag, "<a ", `<a class="missing" `, 1)
+}
+
+// fileURL is where a file of the wiki is served.
+func (w *Wiki) fileURL(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return w.Base + "-/files/" + strings.Join(segs, "/")
+}
