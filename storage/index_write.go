@@ -119,8 +119,8 @@ var indexSQL = map[string]string{
 	"link":          `INSERT OR IGNORE INTO links(src, dst, dkey) VALUES (?, ?, ?)`,
 	"cache": `INSERT INTO render_cache(blob, renderer_version, html, toc) VALUES (?, ?, ?, ?)
 		ON CONFLICT(blob, renderer_version) DO UPDATE SET html = excluded.html, toc = excluded.toc`,
-	"prune":  `DELETE FROM render_cache WHERE blob = ? AND NOT EXISTS (SELECT 1 FROM pages WHERE blob = ?)`,
-	"change": `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	"prune":   `DELETE FROM render_cache WHERE blob = ? AND NOT EXISTS (SELECT 1 FROM pages WHERE blob = ?)`,
+	"change":  `INSERT INTO changes(revision, page, action, author, message, at) VALUES (?, ?, ?, ?, ?, ?)`,
 	"unalias": `DELETE FROM aliases WHERE page = ?`,
 	"alias":   `INSERT OR IGNORE INTO aliases(akey, page) VALUES (?, ?)`,
 	"putFile": `INSERT INTO files(path, lpath, lbase, blob) VALUES (?, ?, ?, ?)

@@ -86,4 +86,3 @@ func attrIndex(tag, name string) int {
 		off = i + 1
 	}
 }
-
