@@ -29,7 +29,7 @@ func (w *Wiki) folders(ctx context.Context, prefix, after string, limit int) ([]
 	limit = min(limit, maxFolderN)
 	n := utf8.RuneCountInString(prefix) // substr counts characters
 	q := `SELECT substr(name, ? + 1, instr(substr(name, ? + 1), '/') - 1) AS folder, count(*) AS n
-		FROM pages WHERE name >= ? AND instr(substr(name, ? + 1), '/') > 0`
+		FROM pages WHERE name >= ? AND instr(substr(name, ? + 1), '/') > 0 AND chrome = 0`
 	args := []any{n, n, prefix, n}
 	if hi := prefixEnd(prefix); hi != "" {
 		q += ` AND name < ?`
@@ -62,7 +62,7 @@ func (w *Wiki) pagesIn(ctx context.Context, prefix, after string, limit int) ([]
 	limit = min(limit, maxListN)
 	n := utf8.RuneCountInString(prefix)
 	q := `SELECT name, title, blob, revision FROM pages
-		WHERE name > ? AND name >= ? AND instr(substr(name, ? + 1), '/') = 0`
+		WHERE name > ? AND name >= ? AND instr(substr(name, ? + 1), '/') = 0 AND chrome = 0`
 	args := []any{after, prefix, n}
 	if hi := prefixEnd(prefix); hi != "" {
 		q += ` AND name < ?`
@@ -82,7 +82,7 @@ func validPrefix(prefix string) error {
 	if !strings.HasSuffix(prefix, "/") {
 		return wiki.Errorf(wiki.EINVALID, "folder %q must end in /", prefix)
 	}
-	return wiki.ValidatePageName(strings.TrimSuffix(prefix, "/"))
+	return wiki.ValidateFilePath(strings.TrimSuffix(prefix, "/")) // a folder is a path: never ".."
 }
 
 // folderRevision is FolderRevision's body: the newest revision of the

@@ -41,6 +41,7 @@ const (
 	memoView memoKind = iota
 	memoBacklinks
 	memoHistory
+	memoChrome // _Sidebar and _Footer of a folder (pages_nav.go)
 )
 
 type memoKey struct {

@@ -156,7 +156,8 @@ func (w *Wiki) list(ctx context.Context, prefix, after string, limit int) ([]wik
 		limit = defaultListN
 	}
 	limit = min(limit, maxListN)
-	q := `SELECT name, title, blob, revision FROM pages WHERE name > ? AND name >= ?`
+	// _Sidebar, _Footer and _Header are shown around pages, not listed.
+	q := `SELECT name, title, blob, revision FROM pages WHERE name > ? AND name >= ? AND chrome = 0`
 	args := []any{after, prefix}
 	if hi := prefixEnd(prefix); hi != "" {
 		q += ` AND name < ?`

@@ -17,6 +17,7 @@ import (
 // registerAPIRoutes mounts the JSON API under a wiki's /-/api/.
 func (s *Server) registerAPIRoutes(r *mux.Router) {
 	r.HandleFunc("/pages", s.wikiRoute(wiki.RoleViewer, s.apiListPages)).Methods("GET")
+	r.HandleFunc("/history/{path:.+}", s.historyRoute(wiki.RoleViewer, s.apiHistory)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}/history", s.historyRoute(wiki.RoleViewer, s.apiPageHistory)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}/attachments", s.historyRoute(wiki.RoleViewer, s.apiPageAttachments)).Methods("GET")
 	r.HandleFunc("/pages/{path:.+}", s.wikiRoute(wiki.RoleViewer, s.apiGetPage)).Methods("GET", "HEAD")
@@ -64,7 +65,18 @@ func (s *Server) apiGetPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.apiError(w, r, err)
 		return
 	}
+	s.apiGetPageNamed(w, r, h, name)
+}
+
+// apiGetPageNamed answers one page, found by the one resolver when no page
+// has that exact name (or that name in another case).
+func (s *Server) apiGetPageNamed(w http.ResponseWriter, r *http.Request, h *tenant.Handle, name string) {
 	p, err := h.Store.Page(r.Context(), name, r.URL.Query().Get("rev"))
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND && r.URL.Query().Get("rev") == "" {
+		if res, rerr := h.Store.Resolve(r.Context(), name); rerr == nil && res.Page != "" {
+			p, err = h.Store.Page(r.Context(), res.Page, "")
+		}
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -221,35 +233,8 @@ func (s *Server) apiListPages(w http.ResponseWriter, r *http.Request, h *tenant.
 	writeJSON(w, http.StatusOK, map[string]any{"pages": pages, "next": next})
 }
 
-func (s *Server) apiPageHistory(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	name, err := pageParam(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.writeChanges(w, r, h, name)
-}
-
 func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
 	s.writeChanges(w, r, h, "")
-}
-
-// writeChanges answers a page's history or the wiki's change log.
-func (s *Server) writeChanges(w http.ResponseWriter, r *http.Request, h *tenant.Handle, name string) {
-	limit, err := limitParam(r.URL.Query().Get("limit"), 50, 500)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	changes, err := h.Store.History(r.Context(), name, limit, 0)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if changes == nil {
-		changes = []wiki.Change{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"history": changes})
 }
 
 // apiSearch answers one screen of hits with the total and the cursor of

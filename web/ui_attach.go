@@ -119,17 +119,19 @@ func (s *Server) handleDeleteAttachment(w http.ResponseWriter, r *http.Request, 
 	seeOther(w, r, h.Root+"-/attachments/"+escapePage(page))
 }
 
-// handleFile serves one attachment: /-/files/{page}/{name}.
+// handleFile serves one attachment: /-/files/{page}/{name}, or any other
+// file of the wiki by its path (a root-level image of an Obsidian vault,
+// a file in a folder that is no page's).
 func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	raw := mux.Vars(r)["path"]
 	i := strings.LastIndex(raw, "/")
 	if i <= 0 {
-		s.htmlError(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
+		s.serveFilePath(w, r, h, raw)
 		return
 	}
 	page, err := decodePage(raw[:i])
 	if err != nil {
-		s.htmlError(w, r, err)
+		s.serveFilePath(w, r, h, raw)
 		return
 	}
 	name, err := url.PathUnescape(raw[i+1:])
@@ -138,7 +140,10 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		return
 	}
 	data, blob, err := h.Store.Attachment(r.Context(), page, name)
-	if err != nil {
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+		s.serveFilePath(w, r, h, raw)
+		return
+	} else if err != nil {
 		s.htmlError(w, r, err)
 		return
 	}
@@ -160,6 +165,16 @@ func setFileCache(hdr http.Header, r *http.Request, blob string) {
 	} else {
 		hdr.Set("Cache-Control", "private, no-cache")
 	}
+}
+
+// serveFilePath serves a file named by its escaped repository path.
+func (s *Server) serveFilePath(w http.ResponseWriter, r *http.Request, h *tenant.Handle, raw string) {
+	p, err := url.PathUnescape(raw)
+	if err != nil {
+		s.htmlError(w, r, wiki.Errorf(wiki.EINVALID, "The file path is not valid URL encoding."))
+		return
+	}
+	s.serveWikiFile(w, r, h, p)
 }
 
 // setFileHeaders picks the type and disposition of an attachment: inert

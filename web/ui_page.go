@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -25,6 +24,8 @@ type pageData struct {
 	LastHTML      template.HTML
 	Restore       template.HTML // "Restore this version" on an old revision (editors)
 	Tree          template.HTML // the sidebar's page tree (sidebar "tree"), see ui_tree.go
+	// Chrome is the nearest _Sidebar and _Footer (ui_page_nav.go).
+	Chrome chromeData
 }
 
 // missingData is what the page for a page that does not exist shows.
@@ -32,28 +33,17 @@ type missingData struct {
 	Name string
 }
 
-// handleHome shows the wiki's home page: the one its settings name, else Home.
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
-	name := wiki.HomePage
-	if prefs, err := h.Store.Preferences(r.Context()); err != nil {
-		s.htmlError(w, r, err)
-		return
-	} else if prefs.Home != "" {
-		name = prefs.Home
-	}
-	s.showPage(w, r, h, role, name)
-}
 
 // handlePage shows any page by its path, at HEAD or at ?rev=.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	if raw := mux.Vars(r)["page"]; strings.HasSuffix(raw, "/") {
-		// A folder path: show the index of the pages below it.
+		// A folder path: the index of the pages below it, at its own URL.
 		name, err := decodePage(strings.TrimRight(raw, "/"))
 		if err != nil {
 			s.htmlError(w, r, err)
 			return
 		}
-		http.Redirect(w, r, h.Root+"-/pages?prefix="+url.QueryEscape(name+"/"), http.StatusFound)
+		s.showFolder(w, r, h, role, name+"/")
 		return
 	}
 	name, err := uiPageParam(r)
@@ -86,7 +76,7 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 			http.Redirect(w, r, h.Root+escapePage(to), http.StatusMovedPermanently)
 			return
 		}
-		s.missingPage(w, r, h, role, name)
+		s.notAPage(w, r, h, role, name)
 		return
 	} else if err != nil {
 		s.htmlError(w, r, err)
@@ -105,6 +95,10 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	d.Actions = pageActions(v, pv.Name, d.OldRev != nil)
 	d.BacklinksHTML = backlinksHTML(v, d.Backlinks)
 	d.LastHTML = lastChangeHTML(v, pv.Name, d.Last)
+	if d.Chrome, err = s.pageChrome(r, h, pv.Name); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
 	v.Data = d
 	if markdown.HasDiagram(pv.HTML) {
 		w.Header().Set("Content-Security-Policy", diagramCSP)

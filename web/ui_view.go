@@ -125,14 +125,9 @@ func (s *Server) wikiURL(r *http.Request, slug string) string {
 }
 
 // escapePage escapes each segment of a page name for a URL path and keeps
-// the slashes, so "Team/Meeting Notes" becomes "Team/Meeting%20Notes".
-func escapePage(name string) string {
-	segs := strings.Split(name, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
+// the slashes, so "Team/Meeting Notes" becomes "Team/Meeting%20Notes" (and
+// the page of the file "..md" gets a URL browsers keep; see wiki.EscapePage).
+func escapePage(name string) string { return wiki.EscapePage(name) }
 
 // PageURL links to a page's view.
 func (v *view) PageURL(name string) string { return v.Root + escapePage(name) }
@@ -213,9 +208,9 @@ func uiPageParam(r *http.Request) (string, error) {
 
 // decodePage turns an escaped page path from a URL into a valid page name.
 func decodePage(raw string) (string, error) {
-	name, err := url.PathUnescape(raw)
+	name, err := wiki.UnescapePage(raw)
 	if err != nil {
-		return "", wiki.Errorf(wiki.EINVALID, "The page path is not valid URL encoding.")
+		return "", err
 	}
 	if err := wiki.ValidatePageName(name); err != nil {
 		return "", err

@@ -152,10 +152,34 @@ func EscapePage(name string) string {
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
-	if last := segs[len(segs)-1]; last == "." || last == ".." {
-		segs[len(segs)-1] = last + PageExt
+	if dotName(segs[len(segs)-1]) {
+		segs[len(segs)-1] += PageExt
 	}
 	return strings.Join(segs, "/")
+}
+
+// UnescapePage reads a page name from its escaped URL path, undoing what
+// EscapePage added: "..md" is the page ".", "..md.md" the page "..md".
+func UnescapePage(raw string) (string, error) {
+	name, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", Errorf(EINVALID, "The page path is not valid URL encoding.")
+	}
+	i := strings.LastIndexByte(name, '/') + 1
+	if last := name[i:]; strings.HasSuffix(last, PageExt) && dotName(strings.TrimSuffix(last, PageExt)) {
+		name = strings.TrimSuffix(name, PageExt)
+	}
+	return name, nil
+}
+
+// dotName reports whether a last URL segment would be read by browsers as
+// "." or ".." once written, or could be mistaken for EscapePage's form of
+// one: ".", "..", "..md", "...md", "..md.md", ….
+func dotName(seg string) bool {
+	for strings.HasSuffix(seg, PageExt) && len(seg) > len(PageExt) {
+		seg = strings.TrimSuffix(seg, PageExt)
+	}
+	return seg == "." || seg == ".."
 }
 
 // NameKey is the form in which page names are compared when the exact name

@@ -130,9 +130,14 @@ func TestEscapePageKeepsOddNamesReachable(t *testing.T) {
 		"a/.":                "a/..md",
 		"q?#%":               "q%3F%23%25",
 		" x ":                "%20x%20",
+		"..md":               "..md.md",
+		"x.md":               "x.md",
 	} {
 		if got := wiki.EscapePage(name); got != want {
 			t.Errorf("EscapePage(%q) = %q, want %q", name, got, want)
+		}
+		if back, err := wiki.UnescapePage(want); err != nil || back != name {
+			t.Errorf("UnescapePage(%q) = %q, %v, want %q", want, back, err, name)
 		}
 	}
 }

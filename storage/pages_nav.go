@@ -1,0 +1,171 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"path"
+	"strings"
+
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// Resolve finds what a page URL names when no page has that exact name or
+// that name in another case: the resolver's other steps (spaces ≡ hyphens,
+// aliases, a file of the wiki, a base name anywhere). A name ending in .md
+// is also tried without it, so "/..md" reaches the page of the file "..md".
+func (w *Wiki) Resolve(ctx context.Context, name string) (wiki.Resolution, error) {
+	ref := linkRef{kind: refURL, target: name}
+	found, err := w.resolveRefs(ctx, "", []linkRef{ref})
+	if err != nil {
+		return wiki.Resolution{}, err
+	}
+	t := found[ref]
+	return wiki.Resolution{Page: t.page, File: t.file}, nil
+}
+
+// homeCandidates are the pages a wiki root falls back to, in order: the
+// preference, Home (GitHub, Gollum, An Otter Wiki's home.md), then README
+// and index, all at the root and in any case.
+var homeCandidates = []string{"home", "readme", "index"}
+
+// HomePage is the page the wiki root shows: the "home" preference if that
+// page exists, else Home, README or index at the root (any case); "" when
+// there is none, and the root then lists the pages.
+func (w *Wiki) HomePage(ctx context.Context) (string, error) {
+	prefs, err := w.Preferences(ctx)
+	if err != nil {
+		return "", err
+	}
+	keys := append([]string{strings.ToLower(prefs.Home)}, homeCandidates...)
+	list, _ := json.Marshal(keys)
+	var rows []struct {
+		Name  string `db:"name"`
+		LName string `db:"lname"`
+	}
+	err = w.DB.R.SelectContext(ctx, &rows,
+		`SELECT name, lname FROM pages WHERE lname IN (SELECT value FROM json_each(?)) ORDER BY name`, string(list))
+	if err != nil {
+		return "", err
+	}
+	for _, k := range keys {
+		for _, r := range rows {
+			if k != "" && r.LName == k {
+				return r.Name, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// HasFolder reports whether any page lives below the folder name, so that
+// a folder URL can list them.
+func (w *Wiki) HasFolder(ctx context.Context, name string) (bool, error) {
+	pages, err := w.list(ctx, name+"/", "", 1)
+	return len(pages) > 0, err
+}
+
+// File reads a file of the wiki at HEAD that is not a page, by its path
+// (exactly, else ignoring case), from the files index: content and blob id.
+// Symlinks and submodules are never files. ENOTFOUND if there is none.
+func (w *Wiki) File(ctx context.Context, p string) ([]byte, string, error) {
+	if err := wiki.ValidateFilePath(p); err != nil {
+		return nil, "", err
+	}
+	var rows []struct {
+		Path string `db:"path"`
+		Blob string `db:"blob"`
+	}
+	err := w.DB.R.SelectContext(ctx, &rows, `SELECT path, blob FROM files WHERE lpath = ? ORDER BY path`, strings.ToLower(p))
+	if err != nil {
+		return nil, "", err
+	}
+	if len(rows) == 0 {
+		return nil, "", wiki.Errorf(wiki.ENOTFOUND, "there is no file %q", p)
+	}
+	pick := rows[0]
+	for _, r := range rows {
+		if r.Path == p {
+			pick = r
+		}
+	}
+	data, err := w.Repo.ReadBlob(ctx, pick.Blob)
+	return data, pick.Blob, err
+}
+
+// chromeNames are the lower-cased names of the chrome pages that could
+// apply to page: _sidebar and _footer in its folder and each folder up.
+func chromeNames(page string) []string {
+	var out []string
+	for dir := path.Dir(page); ; dir = path.Dir(dir) {
+		prefix := ""
+		if dir != "." && dir != "/" {
+			prefix = strings.ToLower(dir) + "/"
+		}
+		out = append(out, prefix+"_sidebar", prefix+"_footer")
+		if prefix == "" {
+			return out
+		}
+	}
+}
+
+// Chrome returns the nearest _Sidebar and _Footer up from page's folder
+// (GitHub and Gollum semantics), rendered, with their links resolved from
+// where they live. The sidebar is left out unless the wiki's sidebar
+// preference is "page". Answers are kept until the indexes next change.
+func (w *Wiki) Chrome(ctx context.Context, page string) (wiki.Chrome, error) {
+	k := memoKey{kind: memoChrome, name: path.Dir(page)}
+	if v, ok := w.memo.get(k); ok {
+		return v.(wiki.Chrome), nil
+	}
+	gen := w.memo.gen.Load()
+	c, err := w.chrome(ctx, page)
+	if err != nil {
+		return c, err
+	}
+	w.memo.put(k, gen, c, len(c.Sidebar)+len(c.Footer)+64)
+	return c, nil
+}
+
+func (w *Wiki) chrome(ctx context.Context, page string) (wiki.Chrome, error) {
+	var c wiki.Chrome
+	prefs, err := w.Preferences(ctx)
+	if err != nil {
+		return c, err
+	}
+	list, _ := json.Marshal(chromeNames(page))
+	var names []string
+	err = w.DB.R.SelectContext(ctx, &names,
+		`SELECT name FROM pages WHERE lname IN (SELECT value FROM json_each(?)) ORDER BY length(name) DESC, name`, string(list))
+	if err != nil {
+		return c, err
+	}
+	for _, n := range names {
+		switch base := strings.ToLower(path.Base(n)); {
+		case base == "_sidebar" && c.SidebarPage == "" && prefs.Sidebar == wiki.SidebarPage:
+			c.SidebarPage = n
+		case base == "_footer" && c.FooterPage == "":
+			c.FooterPage = n
+		}
+	}
+	if c.Sidebar, err = w.chromeHTML(ctx, c.SidebarPage); err != nil {
+		return c, err
+	}
+	c.Footer, err = w.chromeHTML(ctx, c.FooterPage)
+	return c, err
+}
+
+// chromeHTML is a chrome page's HTML with its links resolved.
+func (w *Wiki) chromeHTML(ctx context.Context, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	row, err := w.indexedPage(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	htm, err := w.rowHTML(ctx, row)
+	if err != nil {
+		return "", err
+	}
+	return w.resolveLinks(ctx, row.Name, htm)
+}
