@@ -33,7 +33,6 @@ type missingData struct {
 	Name string
 }
 
-
 // handlePage shows any page by its path, at HEAD or at ?rev=.
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	if raw := mux.Vars(r)["page"]; strings.HasSuffix(raw, "/") {
