@@ -27,7 +27,7 @@ type serveConfig struct {
 	data, listen, baseDomain, preset, debugAddr, logLevel string
 	userHeader, emailHeader, nameHeader, groupsHeader     string
 	groupsSep, secretHeader, secret                       string
-	loginURL                                              string
+	loginURL, linkStyle                                   string
 	logFormat, metricsListen                              string
 	webhooks                                              web.WebhookOptions
 	trusted, admins                                       []string
@@ -64,6 +64,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.secretHeader, "proxy-secret-header", "", "header in which the proxy sends a shared secret (optional)")
 	f.StringVar(&c.secret, "proxy-secret", "", "the shared secret the proxy sends in --proxy-secret-header")
 	f.StringVar(&c.loginURL, "login-url", "", "where anonymous visitors sign in; {rd} or {url} is the way back (default: the preset's sign-in path; none: no link)")
+	f.StringVar(&c.linkStyle, "link-style", string(wiki.LinkTextPage), linkStyleUsage+" for wikis that do not choose one")
 	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
 	f.IntVar(&c.maxOpen, "max-open-wikis", 256, "most wikis kept open at once (file descriptors: about 6 per wiki)")
 	f.DurationVar(&c.idleTTL, "idle-timeout", 5*time.Minute, "close a wiki unused for this long")
@@ -97,6 +98,10 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	if err := checkFarmRunFlags(c); err != nil {
 		return err
 	}
+	style, err := parseLinkStyle(c.linkStyle)
+	if err != nil {
+		return err
+	}
 	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
 		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
 	}
@@ -108,7 +113,7 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
 		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
-		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL,
+		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL, LinkStyle: style,
 		Webhooks: c.webhooks, MetricsElsewhere: c.metricsListen != "",
 	}}
 	if m.Config.LoginURL == "" {

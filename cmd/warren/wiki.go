@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
@@ -22,22 +23,49 @@ func newWikiCmd() *cobra.Command {
 }
 
 func newWikiCreateCmd() *cobra.Command {
-	var data, owner, title, visibility string
-	const usage = "warren wiki create [--owner LOGIN] [--title T] [--visibility private|internal|public] SLUG [SLUG...]"
+	var data, owner, title, visibility, linkStyle string
+	const usage = "warren wiki create [--owner LOGIN] [--title T] [--visibility private|internal|public] [--link-style text|page|page|text] SLUG [SLUG...]"
 	cmd := &cobra.Command{
 		Use:   "create [flags] SLUG [SLUG...]",
 		Short: "Create wikis, each with a home page; the owner becomes its admin",
 		Args:  minArgs(1, usage),
 		RunE: func(cmd *cobra.Command, slugs []string) error {
 			proto := wiki.Wiki{Owner: owner, Title: title, Visibility: wiki.Visibility(visibility)}
-			return createWikis(cmd.Context(), cmd.OutOrStdout(), data, proto, slugs)
+			var style wiki.LinkStyle
+			if cmd.Flags().Changed("link-style") {
+				var err error
+				if style, err = parseLinkStyle(linkStyle); err != nil {
+					return err
+				}
+			}
+			if err := createWikis(cmd.Context(), cmd.OutOrStdout(), data, proto, slugs); err != nil {
+				return err
+			}
+			return seedLinkStyle(cmd.Context(), data, slugs, style)
 		},
 	}
 	dataFlag(cmd, &data)
 	cmd.Flags().StringVar(&owner, "owner", "", "login of the wiki's owner, who becomes its admin")
 	cmd.Flags().StringVar(&title, "title", "", "title shown for the wiki (default: the slug)")
 	cmd.Flags().StringVar(&visibility, "visibility", string(wiki.Private), "private (grants only), internal (every signed-in user reads) or public (anyone reads)")
+	cmd.Flags().StringVar(&linkStyle, "link-style", "", linkStyleUsage+" (default: the server's --link-style)")
 	return cmd
+}
+
+// seedLinkStyle stores an explicit --link-style as the new wikis'
+// preference; without the flag they follow the server's default.
+func seedLinkStyle(ctx context.Context, data string, slugs []string, style wiki.LinkStyle) error {
+	if style == "" {
+		return nil
+	}
+	p := wiki.DefaultPreferences()
+	p.LinkStyle = style
+	for _, slug := range slugs {
+		if err := storage.SeedPreferences(ctx, robot.WikiDir(data, slug), p); err != nil {
+			return fmt.Errorf("wiki %s: %w", slug, err)
+		}
+	}
+	return nil
 }
 
 // createWikis checks every slug before creating any, so a bad one in a long

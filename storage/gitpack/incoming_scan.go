@@ -196,6 +196,7 @@ func (s *packScan) scanEntry(r *countingReader, zr io.ReadCloser, limits Limits)
 	var sink io.Writer
 	var h hash.Hash
 	var delta deltaHead
+	var names *treeNameCheck
 	switch e.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		if e.size > limits.maxObject() {
@@ -204,6 +205,10 @@ func (s *packScan) scanEntry(r *countingReader, zr io.ReadCloser, limits Limits)
 		h = sha1.New()
 		fmt.Fprintf(h, "%s %d\x00", e.typ, e.size)
 		sink = h
+		if e.typ == plumbing.TreeObject {
+			names = &treeNameCheck{}
+			sink = io.MultiWriter(h, names)
+		}
 	case plumbing.OFSDeltaObject:
 		rel, err := readOfsDelta(r)
 		if err != nil {
@@ -239,6 +244,9 @@ func (s *packScan) scanEntry(r *countingReader, zr io.ReadCloser, limits Limits)
 	}
 	if n != e.size {
 		return zr, unpackErrorf("the entry at offset %d inflates to %d bytes, not the %d its header says", e.off, n, e.size)
+	}
+	if names != nil && names.bad != nil {
+		return zr, names.bad
 	}
 	e.crc = r.sumCRC()
 	if h != nil {

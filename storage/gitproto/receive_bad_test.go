@@ -27,19 +27,42 @@ func TestPushToRefsNotesRefused(t *testing.T) {
 	e.mustRefuse("only branches (refs/heads/*) and tags (refs/tags/*) can be pushed", "origin", "HEAD:refs/notes/x")
 }
 
-func TestPushSymlinkRefused(t *testing.T) {
+// TestPushSymlinkKeptInert: a symlink (GitHub wikis often hold README.md ->
+// Home.md) is accepted as the git object it is; warren has no work tree to
+// follow it in, and the indexes never serve it (storage tests).
+func TestPushSymlinkKeptInert(t *testing.T) {
 	e := newPushEnv(t, gitproto.ReceiveOptions{})
 	runGit(t, e.work, "update-index", "--add", "--cacheinfo", "120000,"+hashObject(t, e.work, "/etc/passwd")+",docs/x")
 	runGit(t, e.work, "commit", "-q", "-m", "symlink")
-	e.mustRefuse("symlink not allowed: docs/x", "origin", "main")
+	e.mustPush("origin", "main")
+	assertRepoSound(t, e.repo)
 }
 
-func TestPushSubmoduleRefused(t *testing.T) {
+// TestPushSubmoduleKeptInert: a submodule entry names a commit of another
+// repository, which is neither needed nor fetched.
+func TestPushSubmoduleKeptInert(t *testing.T) {
 	e := newPushEnv(t, gitproto.ReceiveOptions{})
 	head := strings.TrimSpace(runGit(t, e.work, "rev-parse", "HEAD"))
-	runGit(t, e.work, "update-index", "--add", "--cacheinfo", "160000,"+head+",vendor/lib")
+	runGit(t, e.work, "update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
 	runGit(t, e.work, "commit", "-q", "-m", "submodule")
-	e.mustRefuse("submodule not allowed: vendor/lib", "origin", "main")
+	e.mustPush("origin", "main")
+	_ = head
+	assertRepoSound(t, e.repo)
+}
+
+// TestPushOddPathOnlyInOldCommit: a path the page rules refuse, present only
+// in an older commit of the history, is imported as it is; the tip is what
+// is served. A harmful component stays refused even there.
+func TestPushOddPathOnlyInOldCommit(t *testing.T) {
+	e := newPushEnv(t, gitproto.ReceiveOptions{})
+	head := strings.TrimSpace(runGit(t, e.work, "rev-parse", "origin/main"))
+	odd := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{"-rf.md": "x\n", "Home.md": "# Home\n"}), "-p", head, "-m", "2019"))
+	fixed := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{"rf.md": "x\n", "Home.md": "# Home\n"}), "-p", odd, "-m", "renamed"))
+	e.mustPush("origin", fixed+":refs/heads/main")
+
+	harmful := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{".git /config": "x\n", "Home.md": "# Home\n"}), "-p", fixed, "-m", "old harm"))
+	clean := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{"Home.md": "# Home again\n"}), "-p", harmful, "-m", "clean"))
+	e.mustRefuse("path not allowed", "origin", clean+":refs/heads/main")
 }
 
 func TestPushOversizeBlobRefused(t *testing.T) {
@@ -80,7 +103,9 @@ func TestPushBadPathsRefused(t *testing.T) {
 		"LeadingDash":      "-rf.md",
 		"ControlCharacter": "bell\x07.md",
 		"LongComponent":    strings.Repeat("a", 256) + ".md",
-		"TrailingSpace":    "docs /x.md",
+		"DotGitWithSpace":  ".git /config",
+		"DotGitWithDots":   "docs/.Git../x",
+		"DotDotComponent":  "a/../b.md",
 		"BackslashInName":  `a\b.md`,
 	}
 	for name, path := range cases {
@@ -295,18 +320,17 @@ func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 // checked: existing objects are not trusted unless a ref reaches them.
 func TestReceiveOrphanCommitRefused(t *testing.T) {
 	e := newRawEnv(t)
-	runGit(t, e.work, "checkout", "-q", "-b", "bad")
-	runGit(t, e.work, "update-index", "--add", "--cacheinfo", "120000,"+hashObject(t, e.work, "x")+",link")
-	runGit(t, e.work, "commit", "-q", "-m", "symlink")
-	bad := strings.TrimSpace(runGit(t, e.work, "rev-parse", "HEAD"))
+	head := strings.TrimSpace(runGit(t, e.work, "rev-parse", "HEAD"))
+	bad := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{"-rf.md": "x\n"}), "-p", head, "-m", "bad"))
+	runGit(t, e.work, "branch", "bad", bad)
 	out, _ := e.push("origin", "main", "bad")
-	if !strings.Contains(out, "symlink not allowed") || e.refs()["refs/heads/main"] != e.rev {
+	if !strings.Contains(out, "path not allowed") || e.refs()["refs/heads/main"] != e.rev {
 		t.Fatalf("setup push:\n%s", out)
 	}
 	zero := strings.Repeat("0", 40)
 	body := rawPush(t, e.work, []string{zero + " " + bad + " refs/heads/bad"}, "report-status", bad, "^"+bad)
 	out, err := e.receiveAndCheck(t, body)
-	if err != nil || !strings.Contains(out, "ng refs/heads/bad symlink not allowed: link") {
+	if err != nil || !strings.Contains(out, `ng refs/heads/bad path not allowed: "-rf.md"`) {
 		t.Fatalf("%v\n%q", err, out)
 	}
 }
@@ -322,5 +346,22 @@ func TestReceiveInvalidRefNameRefused(t *testing.T) {
 		if err != nil || !strings.Contains(out, "ng "+name+" ") {
 			t.Fatalf("%s: %v\n%q", name, err, out)
 		}
+	}
+}
+
+// TestPushHarmfulNameRefusedWhileStreaming: a tree with a ".git" disguise
+// is refused as soon as it arrives, before the blobs behind it in the
+// pack; git still shows the reason.
+func TestPushHarmfulNameRefusedWhileStreaming(t *testing.T) {
+	e := newPushEnv(t, gitproto.ReceiveOptions{})
+	head := strings.TrimSpace(runGit(t, e.work, "rev-parse", "origin/main"))
+	files := map[string]string{".GIT./hooks": "x\n", "Home.md": "# Home\n"}
+	for i := range 8 {
+		files[fmt.Sprintf("big%d.bin", i)] = randomText(t, 1<<20)
+	}
+	rev := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, files), "-p", head, "-m", "harm"))
+	out := e.mustRefuse("path not allowed", "origin", rev+":refs/heads/main")
+	if !strings.Contains(out, `".GIT."`) {
+		t.Fatalf("the reason does not name the entry:\n%s", out)
 	}
 }

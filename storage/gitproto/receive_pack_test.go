@@ -128,19 +128,19 @@ func TestPushForceByAdmin(t *testing.T) {
 }
 
 // TestPushAtomicRefusesAll: with --atomic, one refused ref (a branch with a
-// symlink) refuses the good one too; without it, the good one goes through.
+// path the page rules refuse) refuses the good one too; without it, the
+// good one goes through.
 func TestPushAtomicRefusesAll(t *testing.T) {
 	e := newPushEnv(t, gitproto.ReceiveOptions{})
 	good := commitIn(t, e.work, map[string]string{"Good.md": "fine\n"}, "good")
-	runGit(t, e.work, "checkout", "-q", "-b", "bad")
-	runGit(t, e.work, "update-index", "--add", "--cacheinfo", "120000,"+hashObject(t, e.work, "Home.md")+",link.md")
-	runGit(t, e.work, "commit", "-q", "-m", "symlink")
+	bad := strings.TrimSpace(runGit(t, e.work, "commit-tree", makeTree(t, e.work, map[string]string{"-rf.md": "x\n"}), "-p", good, "-m", "bad"))
+	runGit(t, e.work, "branch", "bad", bad)
 	out := e.mustRefuse("atomic push failed", "--atomic", "origin", "main", "bad")
-	if !strings.Contains(out, "symlink not allowed: link.md") {
+	if !strings.Contains(out, `path not allowed: "-rf.md"`) {
 		t.Fatalf("the bad ref's own reason is missing:\n%s", out)
 	}
 	out, err := e.push("origin", "main", "bad")
-	if err == nil || !strings.Contains(out, "symlink not allowed") {
+	if err == nil || !strings.Contains(out, "path not allowed") {
 		t.Fatalf("non-atomic push: err %v\n%s", err, out)
 	}
 	refs := e.refs()

@@ -62,7 +62,7 @@ func (rp *receiver) checkCommand(v *pushValidator, c *pushCommand) error {
 		}
 		return nil
 	}
-	if err := v.checkTip(c.name, c.new); err != nil {
+	if err := v.checkTip(c.name, c.old, c.new); err != nil {
 		return refuseOrFail(c, err)
 	}
 	if c.isCreate() {

@@ -12,13 +12,23 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// A push is checked before any ref moves. Every commit that a new tip makes
-// reachable and that no existing ref already reaches is parsed, and its
-// tree is compared with its first parent's: each entry that is new or
-// changed must be a regular file or directory, with a path the page-name
-// rules accept and a blob under the size limit. Entries equal to the
-// parent's were checked when the parent was, so an edit costs the size of
-// the edit, not of the wiki. Commits already in the repository but not
+// A push is checked before any ref moves, in two ways.
+//
+// What will be served, the tree at each new tip, must hold what the web
+// could have written: every path valid by the page-name rules (so every
+// page file has a URL), regular files under the size limit; symlinks and
+// submodule entries are kept as the inert objects they are (never followed,
+// never served, since warren has no working tree). Entries equal to the
+// tree the ref pointed at before were checked when that was pushed.
+//
+// Everything a new tip makes reachable and no existing ref reaches (older
+// commits, their trees) only needs to be well-formed and complete, so that
+// real histories import as they are: an old symlink, a path that was odd
+// in a commit from 2019. Even there, path components that can hurt a
+// client checking the commit out (".", "..", ".git" in any disguise, as
+// wiki.CheckPathComponent says) are refused, as git's own fsck refuses
+// them. Each commit's tree is compared with its first parent's, so a push
+// costs the size of what it adds. Commits already in the repository but not
 // reachable from a ref (left by a push that was partly refused) are checked
 // like new ones.
 
@@ -33,8 +43,16 @@ type pushValidator struct {
 	heads     map[plumbing.Hash]gitpack.FsckCommitHead
 	parsed    map[plumbing.Hash]*parsedTree // recently parsed trees
 	commits   map[plumbing.Hash]bool        // commits checked by tips that passed
-	trees     map[string]bool               // (path, tree) checked by tips that passed
+	trees     map[string]bool               // (rules, path, tree) checked by tips that passed
 }
+
+// treeRules says which checks a tree walk applies.
+type treeRules uint8
+
+const (
+	wellFormed treeRules = iota // any commit: complete, well-formed, no harmful component
+	served                      // the tip: also what the web could have written
+)
 
 func newPushValidator(objs *gitpack.PushObjects, refs map[string]string, maxBlob int64) *pushValidator {
 	v := &pushValidator{
@@ -51,8 +69,9 @@ func newPushValidator(objs *gitpack.PushObjects, refs map[string]string, maxBlob
 	return v
 }
 
-// checkTip says why ref name may not point at id; nil if it may.
-func (v *pushValidator) checkTip(name string, id plumbing.Hash) error {
+// checkTip says why ref name may not point at id (moving from old, zero
+// for a new ref); nil if it may.
+func (v *pushValidator) checkTip(name string, old, id plumbing.Hash) error {
 	typ, _, _, err := v.objs.Info(id)
 	if err != nil {
 		return v.objectError(id, err)
@@ -65,7 +84,35 @@ func (v *pushValidator) checkTip(name string, id plumbing.Hash) error {
 	if typ != plumbing.CommitObject {
 		return fmt.Errorf("%s must point to a commit, not a %s", name, typ)
 	}
-	return v.checkHistory(id)
+	if err := v.checkHistory(id); err != nil {
+		return err
+	}
+	return v.checkServed(id, old)
+}
+
+// checkServed applies the tip rules to the tree of commit tip, skipping
+// what the tree of old (the ref's previous commit, if any) already held.
+func (v *pushValidator) checkServed(tip, old plumbing.Hash) error {
+	head, err := v.commit(tip)
+	if err != nil {
+		return err
+	}
+	var before plumbing.Hash
+	if !old.IsZero() {
+		if typ, _, _, err := v.objs.Info(old); err == nil && typ == plumbing.CommitObject {
+			if h, err := v.commit(old); err == nil {
+				before = h.Tree
+			}
+		}
+	}
+	checked := map[string]bool{}
+	if err := v.checkTree(checked, served, head.Tree, before, ""); err != nil {
+		return err
+	}
+	for t := range checked {
+		v.trees[t] = true
+	}
+	return nil
 }
 
 // peelTag follows annotated tags (checking each) to what they name.
@@ -130,7 +177,7 @@ func (v *pushValidator) checkHistory(tip plumbing.Hash) error {
 			}
 			parentTree = p.Tree
 		}
-		if err := v.checkTree(trees, head.Tree, parentTree, ""); err != nil {
+		if err := v.checkTree(trees, wellFormed, head.Tree, parentTree, ""); err != nil {
 			return err
 		}
 		stack = append(stack, head.Parents...)
@@ -158,12 +205,12 @@ func (v *pushValidator) commit(id plumbing.Hash) (gitpack.FsckCommitHead, error)
 }
 
 // checkTree checks the entries of tree id (at path prefix) that differ from
-// tree old. checked holds the (path, tree) pairs of this tip already done.
-func (v *pushValidator) checkTree(checked map[string]bool, id, old plumbing.Hash, prefix string) error {
+// tree old. checked holds the (rules, path, tree) keys of this tip already done.
+func (v *pushValidator) checkTree(checked map[string]bool, rules treeRules, id, old plumbing.Hash, prefix string) error {
 	if id == old {
 		return nil
 	}
-	key := prefix + "\x00" + string(id[:])
+	key := string(rune('0'+rules)) + prefix + "\x00" + string(id[:])
 	if checked[key] || v.trees[key] {
 		return nil
 	}
@@ -190,7 +237,7 @@ func (v *pushValidator) checkTree(checked map[string]bool, id, old plumbing.Hash
 		if had && oe.Mode == filemode.Dir {
 			sub = oe.ID
 		}
-		if err := v.checkEntry(checked, e, sub, prefix+e.Name); err != nil {
+		if err := v.checkEntry(checked, rules, e, sub, prefix+e.Name); err != nil {
 			return err
 		}
 	}
@@ -244,18 +291,21 @@ func (v *pushValidator) tree(id plumbing.Hash) (*parsedTree, error) {
 }
 
 // checkEntry checks one new or changed tree entry at path p.
-func (v *pushValidator) checkEntry(checked map[string]bool, e gitpack.FsckEntry, old plumbing.Hash, p string) error {
-	if err := wiki.ValidateFilePath(p); err != nil {
+func (v *pushValidator) checkEntry(checked map[string]bool, rules treeRules, e gitpack.FsckEntry, old plumbing.Hash, p string) error {
+	if err := wiki.CheckPathComponent(e.Name); err != nil {
 		return fmt.Errorf("path not allowed: %q: %s", p, wiki.ErrorMessage(err))
+	}
+	if rules == served {
+		if err := servedPath(p, e.Mode); err != nil {
+			return err
+		}
 	}
 	switch e.Mode {
 	case filemode.Dir:
-		return v.checkTree(checked, e.ID, old, p+"/")
-	case filemode.Symlink:
-		return fmt.Errorf("symlink not allowed: %s", p)
+		return v.checkTree(checked, rules, e.ID, old, p+"/")
 	case filemode.Submodule:
-		return fmt.Errorf("submodule not allowed: %s", p)
-	case filemode.Regular, filemode.Executable, filemode.Deprecated:
+		return nil // names a commit of another repository: inert, never fetched
+	case filemode.Regular, filemode.Executable, filemode.Deprecated, filemode.Symlink:
 	default:
 		return fmt.Errorf("file mode %o not allowed: %s", uint32(e.Mode), p)
 	}
@@ -266,8 +316,25 @@ func (v *pushValidator) checkEntry(checked map[string]bool, e gitpack.FsckEntry,
 	if typ != plumbing.BlobObject {
 		return fmt.Errorf("%s is a %s, not a file", p, typ)
 	}
-	if size > v.maxBlob {
+	if rules == served && size > v.maxBlob {
 		return fmt.Errorf("file too large: %s is %s, over the limit of %s", p, gitpack.ByteSize(size), gitpack.ByteSize(v.maxBlob))
+	}
+	return nil
+}
+
+// servedPath applies the page-name rules to a path of a tip's tree, so
+// that every file served has a URL and every page file a page name.
+func servedPath(p string, mode filemode.FileMode) error {
+	if err := wiki.ValidateFilePath(p); err != nil {
+		return fmt.Errorf("path not allowed: %q: %s", p, wiki.ErrorMessage(err))
+	}
+	if mode == filemode.Dir {
+		return nil
+	}
+	if name, ok := wiki.PageNameOf(p); ok {
+		if err := wiki.ValidatePageName(name); err != nil {
+			return fmt.Errorf("path not allowed: %q: %s", p, wiki.ErrorMessage(err))
+		}
 	}
 	return nil
 }

@@ -47,6 +47,9 @@ type Config struct {
 	// of their own (--metrics-listen), not under /-/metrics.
 	MetricsElsewhere bool
 	UsageFlush       time.Duration // how often usage counts reach robot.db (1m)
+	// LinkStyle is the wikilink style of wikis whose preferences name
+	// none ("" = wiki.LinkTextPage, [[Text|Page]]).
+	LinkStyle wiki.LinkStyle
 }
 
 // FarmConfig holds what running a farm needs (farm.go): default quotas,
@@ -117,7 +120,8 @@ func (m *Main) newPool() *tenant.Pool {
 	return &tenant.Pool{Max: max(m.Config.MaxOpen, 1), IdleTTL: m.Config.IdleTTL, Logger: m.Config.Logger,
 		Open: func(ctx context.Context, slug string) (*storage.Wiki, error) {
 			base := tenant.Root(m.Server.BaseDomain, slug)
-			w, err := storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base)
+			w, err := storage.OpenWiki(ctx, robot.WikiDir(m.Config.DataDir, slug), slug, renderer, base,
+				storage.WithDefaultLinkStyle(m.Config.LinkStyle))
 			if err == nil {
 				w.Policy = m.Robot // protected paths and quotas (storage/guard.go)
 				w.Stats = m.Stats
