@@ -37,7 +37,12 @@ func (lp *linkPass) transclude(ctx context.Context, tag, name string, to target,
 		return "", false, err
 	}
 	if frag, ok := attr(tag, "data-fragment"); ok {
-		htm = section(htm, html.UnescapeString(frag))
+		frag = html.UnescapeString(frag)
+		frag = frag[strings.LastIndexByte(frag, '#')+1:] // nested: the last heading
+		var found bool
+		if htm, found = section(htm, frag); !found {
+			return link("transclusion"), true, nil
+		}
 	}
 	lp.visiting[to.page] = true
 	defer delete(lp.visiting, to.page)
@@ -71,9 +76,13 @@ var headingRE = regexp.MustCompile(`<h([1-6])[^>]*>(.*?)</h[1-6]>`)
 
 // section cuts the part of a page under the heading whose text is frag
 // (compared ignoring case, as Obsidian links headings by their text, or by
-// id), up to the next heading of the same or a higher level. Without such a
-// heading the whole page is kept.
-func section(htm, frag string) string {
+// id), up to the next heading of the same or a higher level; for a block
+// reference (^id, Obsidian), the paragraph that ends with it. ok is false
+// when there is no such part.
+func section(htm, frag string) (string, bool) {
+	if id, ok := strings.CutPrefix(frag, "^"); ok {
+		return blockRef(htm, id)
+	}
 	ms := headingRE.FindAllStringSubmatchIndex(htm, -1)
 	for i, m := range ms {
 		text := html.UnescapeString(tagsRE.ReplaceAllString(htm[m[4]:m[5]], ""))
@@ -84,12 +93,76 @@ func section(htm, frag string) string {
 		level := htm[m[2]:m[3]]
 		for _, n := range ms[i+1:] {
 			if htm[n[2]:n[3]] <= level {
-				return htm[m[0]:n[0]]
+				return htm[m[0]:n[0]], true
 			}
 		}
-		return htm[m[0]:]
+		return htm[m[0]:], true
 	}
-	return htm
+	return "", false
+}
+
+// blockRef finds the block Obsidian's " ^id" marks: the paragraph that
+// ends with it, or, when the id stands alone after a list, quote, callout
+// or table, the block before it. The marker itself is left out.
+func blockRef(htm, id string) (string, bool) {
+	marker := "^" + html.EscapeString(id)
+	if i := strings.Index(htm, "<p>"+marker+"</p>"); i >= 0 {
+		starts := topLevelStarts(htm[:i])
+		if len(starts) == 0 {
+			return "", false
+		}
+		return htm[starts[len(starts)-1]:i], true
+	}
+	for _, end := range []string{"</p>", "\n"} {
+		i := strings.Index(htm, " "+marker+end)
+		if i < 0 {
+			continue
+		}
+		start := strings.LastIndex(htm[:i], "<p>")
+		close := strings.Index(htm[i:], "</p>")
+		if start < 0 || close < 0 {
+			return "", false
+		}
+		return strings.Replace(htm[start:i+close+len("</p>")], " "+marker, "", 1), true
+	}
+	return "", false
+}
+
+// voidTags never have an end tag.
+var voidTags = map[string]bool{"br": true, "hr": true, "img": true, "input": true, "wbr": true}
+
+// topLevelStarts lists where each top-level element of sanitized HTML
+// starts (every "<" of sanitized HTML starts a tag).
+func topLevelStarts(htm string) []int {
+	var starts []int
+	depth := 0
+	for i := 0; ; {
+		j := strings.IndexByte(htm[i:], '<')
+		if j < 0 {
+			return starts
+		}
+		start := i + j
+		k := strings.IndexByte(htm[start:], '>')
+		if k < 0 {
+			return starts
+		}
+		tag := htm[start+1 : start+k]
+		name, _, _ := strings.Cut(strings.TrimPrefix(tag, "/"), " ")
+		switch {
+		case strings.HasPrefix(tag, "/"):
+			depth--
+		case voidTags[name] || strings.HasSuffix(tag, "/"):
+			if depth == 0 {
+				starts = append(starts, start)
+			}
+		default:
+			if depth == 0 {
+				starts = append(starts, start)
+			}
+			depth++
+		}
+		i = start + k + 1
+	}
 }
 
 var tagsRE = regexp.MustCompile(`<[^>]*>`)

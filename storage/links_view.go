@@ -55,10 +55,16 @@ func (lp *linkPass) run(ctx context.Context, from, htm string, depth int) (strin
 		return htm, nil
 	}
 	refs := make([]linkRef, 0, len(tags))
-	for _, t := range tags {
-		if !t.index {
-			refs = append(refs, t.ref)
+	for i, t := range tags {
+		if t.index {
+			continue
 		}
+		// A link written with the wiki's own URL (/acme/Page in path mode)
+		// names the page Page.
+		if rest, ok := strings.CutPrefix(t.ref.target, lp.w.Base); ok && t.ref.kind == refPath && lp.w.Base != "/" {
+			tags[i].ref.target = "/" + rest
+		}
+		refs = append(refs, tags[i].ref)
 	}
 	found, err := lp.w.resolveRefs(ctx, from, refs)
 	if err != nil {
@@ -149,7 +155,7 @@ func (lp *linkPass) rewrite(ctx context.Context, from, tag string, t tagRef, to 
 		if to.file != "" {
 			return setAttr(tag, "src", html.EscapeString(lp.w.fileURL(to.file))), false, nil
 		}
-		return tag, false, nil
+		return lp.w.underBase(tag, "src", t.ref), false, nil
 	}
 	href, _ := attr(tag, "href")
 	_, frag, hasFrag := strings.Cut(href, "#")
@@ -165,7 +171,20 @@ func (lp *linkPass) rewrite(ctx context.Context, from, tag string, t tagRef, to 
 	case t.ref.kind == refWiki:
 		return lp.w.missingLink(tag, t.ref.target), false, nil
 	}
-	return tag, false, nil
+	return lp.w.underBase(tag, "href", t.ref), false, nil
+}
+
+// underBase points a root-absolute link that named nothing of the wiki at
+// the wiki anyway, in path mode: in the wikis it comes from (An Otter Wiki),
+// "/x" means the page x of this wiki, and there it shows the missing page,
+// a folder's index or the wiki's own 404.
+func (w *Wiki) underBase(tag, name string, ref linkRef) string {
+	v, ok := attr(tag, name)
+	if ref.kind != refPath || !strings.HasPrefix(ref.target, "/") || !ok || !strings.HasPrefix(v, "/") ||
+		w.Base == "/" || strings.HasPrefix(v, html.EscapeString(w.Base)) {
+		return tag
+	}
+	return setAttr(tag, name, html.EscapeString(strings.TrimSuffix(w.Base, "/"))+v)
 }
 
 // missingLink points a wikilink at the editor of the page it names.

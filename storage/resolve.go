@@ -92,8 +92,11 @@ func probes(from string, r linkRef) []probe {
 		if strings.HasSuffix(strings.ToLower(t), wiki.PageExt) && len(t) > len(wiki.PageExt) {
 			ps = append(ps, probe{kind: probePage, key: t[:len(t)-len(wiki.PageExt)]})
 		}
-		return append(ps, probe{kind: probeAlias, key: t}, probe{kind: probeFile, key: t},
-			probe{kind: probePageBase, key: path.Base(t), tail: t})
+		ps = append(ps, probe{kind: probeAlias, key: t}, probe{kind: probeFile, key: t})
+		if f, ok := otterAttachment(t); ok {
+			ps = append(ps, probe{kind: probeFile, key: f})
+		}
+		return append(ps, probe{kind: probePageBase, key: path.Base(t), tail: t})
 	}
 	return pathProbes(from, dir, t)
 }
@@ -131,7 +134,9 @@ func pathProbes(from, dir, p string) []probe {
 	return ps
 }
 
-// pageOrFile probes a path as a page (without its .md) and as a file.
+// pageOrFile probes a path as a page (without its .md) and as a file,
+// including An Otter Wiki's attachment URLs {page}/a/{file} (download) and
+// {page}/t/{file} (thumbnail).
 func pageOrFile(j string) []probe {
 	if j == "" {
 		return nil
@@ -139,7 +144,22 @@ func pageOrFile(j string) []probe {
 	if ext := path.Ext(j); strings.EqualFold(ext, wiki.PageExt) && len(j) > len(ext) {
 		return []probe{{kind: probePage, key: j[:len(j)-len(ext)]}}
 	}
-	return []probe{{kind: probePage, key: j}, {kind: probeFile, key: j}}
+	ps := []probe{{kind: probePage, key: j}, {kind: probeFile, key: j}}
+	if f, ok := otterAttachment(j); ok {
+		ps = append(ps, probe{kind: probeFile, key: f})
+	}
+	return ps
+}
+
+// otterAttachment reads {page}/a/{file} or {page}/t/{file} as {page}/{file}.
+func otterAttachment(j string) (string, bool) {
+	dir, file := path.Split(j)
+	dir = strings.TrimSuffix(dir, "/")
+	page, mode := path.Split(dir)
+	if file == "" || page == "" || (mode != "a" && mode != "t") {
+		return "", false
+	}
+	return page + file, true
 }
 
 // cleanPath resolves . and .. in a path from the root (never above it) and

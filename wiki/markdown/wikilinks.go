@@ -93,9 +93,11 @@ func (wikilinkParser) Parse(_ ast.Node, block text.Reader, pc parser.Context) as
 			target, label = right, left
 		}
 	}
+	// [[Page#Heading]], and Obsidian's nested [[Page#Part#Heading]]: the
+	// page ends at the first "#", the link goes to the last heading.
 	n := &wikilink.Node{Target: block.Value(target), Embed: embed}
-	if i := bytes.LastIndexByte(n.Target, '#'); i >= 0 {
-		n.Fragment = n.Target[i+1:]
+	if i := bytes.IndexByte(n.Target, '#'); i >= 0 {
+		n.Fragment = n.Target[bytes.LastIndexByte(n.Target, '#')+1:]
 		n.Target = n.Target[:i]
 	}
 	if len(bytes.TrimSpace(n.Target)) == 0 && len(bytes.TrimSpace(n.Fragment)) == 0 || label.Len() == 0 {
