@@ -84,5 +84,21 @@ func TestImportHistoryWithOddOldPath(t *testing.T) {
 		t.Errorf("history = %d %s", status, body)
 	}
 	f.assertEveryPageReachable(ts, "hist")
+
+	// A later push adds a symlink and a submodule entry on top (the index
+	// catches up commit by commit here, not from scratch): both stay inert.
+	f.symlink("Link.md", "Home.md")
+	f.git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
+	f.commit("a symlink and a submodule")
+	mustGitAs(t, "owner", f.dir, "push", "-q", ts.URL+"/hist/.git", "main:main")
+	for _, path := range []string{"/hist/Link", "/hist/-/files/Link.md", "/hist/vendor/lib", "/hist/-/files/vendor/lib"} {
+		if status, _, body := ts.Do(t, Request{Path: path}); status != 404 || strings.Contains(body, "# Home") {
+			t.Errorf("GET %s = %d: a symlink or submodule is served", path, status)
+		}
+	}
+	if _, _, index := ts.Do(t, Request{Path: "/hist/-/pages"}); strings.Contains(index, "/hist/Link") {
+		t.Errorf("the index lists the symlink:\n%s", index)
+	}
+	f.assertEveryPageReachable(ts, "hist")
 	f.assertClonesBack(ts, "hist")
 }

@@ -78,6 +78,8 @@ func TestBadArguments(t *testing.T) {
 		{"slug given twice", nil, nil, []string{"wiki", "create", "--data", data, "fresh-two", "fresh-two"}, "named twice"},
 		{"existing slug among new ones", nil, nil, []string{"wiki", "create", "--data", data, "fresh-three", "acme"}, "already exists"},
 		{"bad visibility", nil, nil, []string{"wiki", "create", "--data", data, "--visibility", "secret", "fresh-four"}, "invalid visibility"},
+		{"bad link style for a new wiki", nil, nil, []string{"wiki", "create", "--data", data, "--link-style", "page-text", "fresh-seven"}, "--link-style must be"},
+		{"bad link style for serve", []string{"WARREN_DATA=" + missing}, nil, []string{"serve", "--link-style", "mediawiki"}, "--link-style must be"},
 		{"group as owner", nil, nil, []string{"wiki", "create", "--data", data, "--owner", "group:eng", "fresh-five"}, "invalid owner"},
 		{"list with an argument", nil, nil, []string{"wiki", "list", "--data", data, "extra"}, "usage: warren wiki list"},
 		{"list of a directory without warren", nil, nil, []string{"wiki", "list", "--data", missing}, "no warren data"},

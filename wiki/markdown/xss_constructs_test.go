@@ -46,6 +46,16 @@ var constructs = map[string]func(p string) string{
 	"front matter alias": func(p string) string { return "---\naliases: '" + strings.ReplaceAll(p, "'", "''") + "'\n---\nx" },
 	"toml front matter":  func(p string) string { return "+++\ntitle = '''" + p + "'''\ntags = ['''" + p + "''']\n+++\nx" },
 	"code language":      func(p string) string { return "```" + strings.ReplaceAll(p, "`", "") + "=\ncode\n```" },
+	// Issue 8's links and embeds: targets travel in data attributes the
+	// page view resolves, so they must arrive there inert.
+	"transclusion":         func(p string) string { return "![[" + p + "]]" },
+	"transclusion section": func(p string) string { return "![[Home#" + p + "]]" },
+	"image embed":          func(p string) string { return "![[" + p + ".png|300]]" },
+	"wikilink label":       func(p string) string { return "[[" + p + "|Home]]" },
+	"wikilink target":      func(p string) string { return "[[Home|" + p + "]]" },
+	"local link":           func(p string) string { return "[x](" + p + ".md)" },
+	"forged placeholder":   func(p string) string { return `<div data-transclude="` + p + `" data-page-index="x" onclick="alert(1)"></div>` },
+	"page index":           func(p string) string { return "{{PageIndex " + p + "}}" },
 }
 
 // TestHostileInputInNewConstructs runs the corpus through every construct:
