@@ -54,8 +54,10 @@ var constructs = map[string]func(p string) string{
 	"wikilink label":       func(p string) string { return "[[" + p + "|Home]]" },
 	"wikilink target":      func(p string) string { return "[[Home|" + p + "]]" },
 	"local link":           func(p string) string { return "[x](" + p + ".md)" },
-	"forged placeholder":   func(p string) string { return `<div data-transclude="` + p + `" data-page-index="x" onclick="alert(1)"></div>` },
-	"page index":           func(p string) string { return "{{PageIndex " + p + "}}" },
+	"forged placeholder": func(p string) string {
+		return `<div data-transclude="` + p + `" data-page-index="x" onclick="alert(1)"></div>`
+	},
+	"page index": func(p string) string { return "{{PageIndex " + p + "}}" },
 }
 
 // TestHostileInputInNewConstructs runs the corpus through every construct:
