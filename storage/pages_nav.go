@@ -32,6 +32,19 @@ var homeCandidates = []string{"home", "readme", "index"}
 // page exists, else Home, README or index at the root (any case); "" when
 // there is none, and the root then lists the pages.
 func (w *Wiki) HomePage(ctx context.Context) (string, error) {
+	k := memoKey{kind: memoHome}
+	if v, ok := w.memo.get(k); ok {
+		return v.(string), nil
+	}
+	gen := w.memo.gen.Load()
+	name, err := w.homePage(ctx)
+	if err == nil {
+		w.memo.put(k, gen, name, len(name))
+	}
+	return name, err
+}
+
+func (w *Wiki) homePage(ctx context.Context) (string, error) {
 	prefs, err := w.Preferences(ctx)
 	if err != nil {
 		return "", err

@@ -42,6 +42,7 @@ const (
 	memoBacklinks
 	memoHistory
 	memoChrome // _Sidebar and _Footer of a folder (pages_nav.go)
+	memoHome   // the page the wiki root shows (pages_nav.go)
 )
 
 type memoKey struct {

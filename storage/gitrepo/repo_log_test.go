@@ -67,7 +67,7 @@ func TestRepoLogLinear(t *testing.T) {
 		t.Fatalf("root commit = %+v", all[0])
 	}
 	// Commit 8 rewrites p1.md, which commit 1 added; the change names both blobs.
-	want := gitrepo.TreeChange{Path: "p1.md", Action: "modified", Blob: blobOf(t, dir, ids[8], "p1.md"), OldBlob: blobOf(t, dir, ids[7], "p1.md")}
+	want := gitrepo.TreeChange{Path: "p1.md", Action: "modified", Blob: blobOf(t, dir, ids[8], "p1.md"), OldBlob: blobOf(t, dir, ids[7], "p1.md"), Mode: 0o100644}
 	if c := all[8]; c.Parent != ids[7] || len(c.Changes) != 1 || c.Changes[0] != want {
 		t.Fatalf("commit 8 = %+v", c)
 	}
