@@ -121,6 +121,9 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 		s.apiError(w, r, err)
 		return
 	}
+	if base != "" {
+		name = s.existingPage(r, h, name) // an update goes to the page the name finds
+	}
 	res, err := h.Store.Save(r.Context(), wiki.SaveRequest{
 		Name: name, Content: []byte(*body.Content), BaseRevision: base, Message: body.Message,
 		Author: wiki.CallerFrom(r.Context()), Strict: true,
@@ -154,6 +157,7 @@ func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant
 		s.apiError(w, r, wiki.Errorf(wiki.EPRECONDITIONNEEDED, "DELETE needs If-Match with the page's revision"))
 		return
 	}
+	name = s.existingPage(r, h, name)
 	rev, err := h.Store.Delete(r.Context(), name, base, r.URL.Query().Get("message"), wiki.CallerFrom(r.Context()))
 	if err != nil {
 		s.apiError(w, r, err)

@@ -62,6 +62,17 @@ func TestImportGitHubWiki(t *testing.T) {
 	}
 	f.assertEveryPageReachable(ts, "gh")
 	f.assertClonesBack(ts, "gh")
+
+	// The API finds pages as links do, and an update goes to that file.
+	status, hdr, body := ts.Do(t, Request{Path: "/gh/-/api/pages/Getting%20Started", As: "owner"})
+	if status != 200 || !strings.Contains(body, `"path":"Getting-Started"`) {
+		t.Fatalf("API GET by the linked name = %d %s", status, body)
+	}
+	status, _, body = ts.Do(t, Request{Method: "PUT", Path: "/gh/-/api/pages/Getting%20Started", As: "owner",
+		Headers: map[string]string{"If-Match": hdr.Get("ETag")}, Body: `{"content": "# Getting started\n\nNew.\n"}`})
+	if status != 200 || !strings.Contains(body, `"path":"Getting-Started"`) {
+		t.Errorf("API PUT by the linked name = %d %s", status, body)
+	}
 }
 
 // TestImportOtterWiki: An Otter Wiki repository (lower-case file names,
