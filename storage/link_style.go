@@ -70,3 +70,38 @@ func newWikiStyle(opts []OpenOption) wiki.LinkStyle {
 	}
 	return w.linkStyle()
 }
+
+// ensureStyle notices a style change made by another process (`warren wiki
+// set` writes wiki.db while the server runs) or an index built with another
+// style (a process that opened the wiki without the server's default), and
+// re-renders. It reads the preferences and the recorded style only when
+// wiki.db's WAL changed since the last check, so a page view pays one stat.
+func (w *Wiki) ensureStyle(ctx context.Context) error {
+	stamp, ok := w.stamp()
+	if ok {
+		if last := w.styleStamp.Load(); last != nil && *last == stamp {
+			return nil
+		}
+	}
+	p, err := w.Preferences(ctx)
+	if err != nil {
+		return err
+	}
+	built, err := getMeta(ctx, w.DB.R, metaStyle)
+	if err != nil {
+		return err
+	}
+	if p.LinkStyle != w.linkStyle() || built != string(p.LinkStyle) {
+		s := p.LinkStyle
+		w.style.Store(&s)
+		w.memo.changed()
+		if err := w.restyle(ctx); err != nil {
+			return err
+		}
+		return nil // the re-index wrote wiki.db: the next call checks again
+	}
+	if ok {
+		w.styleStamp.Store(&stamp)
+	}
+	return nil
+}

@@ -119,3 +119,25 @@ func TestLinkStyleChangeRerenders(t *testing.T) {
 		t.Errorf("after reopening: %s", v.HTML)
 	}
 }
+
+// TestLinkStyleChangedByAnotherProcess: `warren wiki set` changes the style
+// through its own handle while the server's is open; the server's next view
+// renders with the new style, and a handle opened without the server's
+// default does not leave its style behind.
+func TestLinkStyleChangedByAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	server := MustOpenWiki(t, map[string]string{"Home.md": "[[Label|Target]]", "Target.md": "t", "Label.md": "l"})
+	if v, _ := server.View(ctx, "Home", ""); !strings.Contains(v.HTML, `href="/test/Target"`) {
+		t.Fatalf("text|page: %s", v.HTML)
+	}
+	cli := mustOpenDir(t, server.Dir)
+	p := wiki.DefaultPreferences()
+	p.LinkStyle = wiki.LinkPageText
+	if err := cli.SetPreferences(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	cli.Close()
+	if v, _ := server.View(ctx, "Home", ""); !strings.Contains(v.HTML, `href="/test/Label"`) {
+		t.Errorf("the server still renders the old style: %s", v.HTML)
+	}
+}

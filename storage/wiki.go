@@ -30,15 +30,17 @@ type Wiki struct {
 	// Stats, if set, counts render cache hits for the metrics (stats.go).
 	Stats *Stats
 
-	style  atomic.Pointer[wiki.LinkStyle] // the wikilink style in force (link_style.go)
-	write  sync.Mutex                     // the wiki's write lock
-	index  sync.Mutex                     // serializes index catch-up
-	reads  readStmts                      // prepared statements of the page view
-	writes writeStmts                     // prepared statements of the indexer
-	memo   memo                           // warm answers of page views, until the indexes change
-	size   repoSize                       // the repository's size for the byte quota (repo_size.go)
-	prefs  prefsCache                     // the preferences, while wiki.db is unchanged
-	behind atomic.Bool                    // a catch-up after a commit failed; reads retry it (index_heal.go)
+	// styleStamp is wiki.db's WAL stamp when the style was last checked.
+	styleStamp atomic.Pointer[dbStamp]
+	style      atomic.Pointer[wiki.LinkStyle] // the wikilink style in force (link_style.go)
+	write      sync.Mutex                     // the wiki's write lock
+	index      sync.Mutex                     // serializes index catch-up
+	reads      readStmts                      // prepared statements of the page view
+	writes     writeStmts                     // prepared statements of the indexer
+	memo       memo                           // warm answers of page views, until the indexes change
+	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
+	prefs      prefsCache                     // the preferences, while wiki.db is unchanged
+	behind     atomic.Bool                    // a catch-up after a commit failed; reads retry it (index_heal.go)
 }
 
 // Lock takes the wiki's write lock. Readers never take it.

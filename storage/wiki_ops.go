@@ -27,6 +27,9 @@ func (w *Wiki) Page(ctx context.Context, name, rev string) (*wiki.Page, error) {
 // bytes of a view at HEAD are shared: read them, never modify them.
 func (w *Wiki) View(ctx context.Context, name, rev string) (*wiki.PageView, error) {
 	w.heal(ctx)
+	if err := w.ensureStyle(ctx); err != nil {
+		return nil, err
+	}
 	if rev == "" {
 		return w.viewMemo(ctx, name)
 	}
