@@ -102,7 +102,7 @@ func (w *Wiki) folderRevision(ctx context.Context, prefix string) (string, error
 // since baseRevision (see FolderRevision).
 func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message string, author *wiki.Caller) (string, error) {
 	folder = strings.Trim(folder, "/")
-	if err := wiki.ValidatePageName(folder); err != nil {
+	if err := wiki.ValidateFilePath(folder); err != nil {
 		return "", err
 	}
 	if baseRevision == "" {

@@ -23,7 +23,7 @@ const (
 func (w *Wiki) Tree(ctx context.Context, dir string, limit int) (entries []wiki.TreeEntry, more bool, err error) {
 	dir = strings.Trim(dir, "/")
 	if dir != "" {
-		if err := wiki.ValidatePageName(dir); err != nil {
+		if err := wiki.ValidateFilePath(dir); err != nil { // a folder is a path: never ".."
 			return nil, false, err
 		}
 	}
@@ -57,7 +57,7 @@ type treeRow struct {
 
 // treeRows reads one batch of pages from cursor (inclusive) below hi.
 func (w *Wiki) treeRows(ctx context.Context, cursor, hi string) ([]treeRow, error) {
-	q := `SELECT name, title FROM pages WHERE name >= ?`
+	q := `SELECT name, title FROM pages WHERE name >= ? AND chrome = 0` // _Sidebar and _Footer are not pages of the tree
 	args := []any{cursor}
 	if hi != "" {
 		q += ` AND name < ?`
