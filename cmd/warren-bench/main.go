@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -26,7 +28,9 @@ type options struct {
 	wikis   int
 	hot     int
 	clone   bool
-	history bool // search and recent-changes figures (history.go; needs git)
+	history bool   // search and recent-changes figures (history.go; needs git)
+	push    bool   // measure the push figure (push.go)
+	only    string // comma-separated step names to run alone, e.g. "push"
 	commits int
 	// debugAddr is passed to every `warren serve` as --debug-addr, so the
 	// server can be profiled while a figure runs (the servers run one at a
@@ -49,6 +53,8 @@ func main() {
 	flag.IntVar(&o.hot, "hot", 1000, "wikis the Zipf load spreads over")
 	flag.BoolVar(&o.clone, "clone", true, "measure the clone figure (needs the git binary)")
 	flag.BoolVar(&o.history, "history", true, "measure the search and recent-changes figures (needs the git binary)")
+	flag.BoolVar(&o.push, "push", true, "measure the push figure (needs the git binary)")
+	flag.StringVar(&o.only, "only", "", "run only these steps (comma-separated: setup, views, cold opens, saves, search and changes, clone, push)")
 	flag.IntVar(&o.commits, "commits", 2000, "commits (and pages) of the clone repository")
 	flag.StringVar(&o.debugAddr, "debug-addr", "", "serve pprof of each warren server on this address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
@@ -117,7 +123,16 @@ func run(ctx context.Context, o options) (map[string]float64, error) {
 			fn   func(context.Context) error
 		}{"clone", b.cloneFigure})
 	}
+	if o.push {
+		steps = append(steps, struct {
+			name string
+			fn   func(context.Context) error
+		}{"push", b.pushFigure})
+	}
 	for _, s := range steps {
+		if o.only != "" && !slices.Contains(strings.Split(o.only, ","), s.name) {
+			continue
+		}
 		t0 := time.Now()
 		fmt.Fprintf(os.Stderr, "== %s\n", s.name)
 		if err := s.fn(ctx); err != nil {

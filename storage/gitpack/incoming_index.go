@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // The second pass over a pack (git's index-pack) gives every delta its
@@ -36,6 +35,7 @@ type deltaResolver struct {
 	maxHeld int64
 	zr      io.ReadCloser
 	br      *bufio.Reader
+	scratch []byte // the last delta's data
 }
 
 // resolveDeltas fills in id, type and size of every delta entry; it fails
@@ -114,11 +114,12 @@ func (r *deltaResolver) resolved(i int, content []byte, depth int) error {
 
 // apply builds delta entry d's object from its base.
 func (r *deltaResolver) apply(base []byte, d *packEntry, typ plumbing.ObjectType) ([]byte, error) {
-	delta, err := r.inflate(d)
+	delta, err := r.inflateInto(d, r.scratch)
 	if err != nil {
 		return nil, err
 	}
-	out, err := packfile.PatchDelta(base, delta)
+	r.scratch = delta // a delta is done with once applied: its buffer is reused
+	out, err := applyPackDelta(base, delta)
 	if err != nil {
 		return nil, unpackErrorf("the delta at offset %d does not apply to its base", d.off)
 	}
@@ -129,8 +130,13 @@ func (r *deltaResolver) apply(base []byte, d *packEntry, typ plumbing.ObjectType
 	return out, nil
 }
 
-// inflate reads an entry's stored data.
+// inflate reads an entry's stored data into a new buffer.
 func (r *deltaResolver) inflate(e *packEntry) ([]byte, error) {
+	return r.inflateInto(e, nil)
+}
+
+// inflateInto reads an entry's stored data into buf, grown as needed.
+func (r *deltaResolver) inflateInto(e *packEntry, buf []byte) ([]byte, error) {
 	sr := io.NewSectionReader(r.file, e.dataOff, r.scan.size-20-e.dataOff)
 	if r.br == nil {
 		r.br = bufio.NewReaderSize(sr, 64<<10)
@@ -146,7 +152,10 @@ func (r *deltaResolver) inflate(e *packEntry) ([]byte, error) {
 	if err != nil {
 		return nil, unpackErrorf("the entry at offset %d is corrupt", e.off)
 	}
-	buf := make([]byte, e.size)
+	if int64(cap(buf)) < e.size {
+		buf = make([]byte, e.size)
+	}
+	buf = buf[:e.size]
 	if _, err := io.ReadFull(r.zr, buf); err != nil {
 		return nil, unpackErrorf("the entry at offset %d is corrupt", e.off)
 	}

@@ -12,11 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/warren-wiki/warren/storage/internal/durable"
 )
 
@@ -29,7 +26,7 @@ import (
 
 // pushCacheSize bounds the decoded objects one push keeps while its
 // commits and trees are checked.
-const pushCacheSize = 16 * cache.MiByte
+const pushCacheSize = 16 << 20
 
 // packObject is the type and size of one object of the pushed pack.
 type packObject struct {
@@ -49,7 +46,7 @@ type IncomingPack struct {
 	bases    map[plumbing.Hash]bool // those bases: the repository's, not pushed
 	Objects  map[plumbing.Hash]packObject
 	file     *os.File
-	pack     *packfile.Packfile // reads objects before they are installed
+	store    *ObjectStore // reads the pack's objects before they are installed
 }
 
 // receivePackFile streams the pack from r into a temporary file, checks it,
@@ -243,12 +240,32 @@ func (in *IncomingPack) index(scan *packScan, limits Limits) error {
 		e := &scan.entries[i]
 		in.Objects[e.id] = packObject{typ: e.objType, size: e.objSize}
 	}
-	bf, err := osfs.New(in.dir, osfs.WithBoundOS()).Open(filepath.Base(in.packPath))
+	p, err := openPackFileAt(in.packPath, in.idxPath)
 	if err != nil {
 		return err
 	}
-	in.pack = packfile.NewPackfileWithCache(idx, nil, bf, cache.NewObjectLRU(pushCacheSize), 0)
+	// The pack's own reader: resolved objects are cached by pack offset, so
+	// a walk over many versions of a tree resolves each delta once and never
+	// hashes an object again to cache it.
+	in.store = &ObjectStore{
+		objDir: filepath.Dir(in.dir),
+		Packs:  []*PackFile{p},
+		opened: map[string]bool{in.packPath: true},
+		cache:  newDeltaBaseCache(pushCacheSize),
+	}
 	return nil
+}
+
+// read returns the type and content of an object of the pack; the content
+// may be shared with the cache and must not be modified.
+func (in *IncomingPack) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	p := in.store.Packs[0]
+	pos, ok := p.find(h)
+	if !ok {
+		return 0, nil, plumbing.ErrObjectNotFound
+	}
+	typ, data, err := in.store.readPacked(p, p.offsetAt(pos))
+	return plumbing.ObjectType(typ), data, err
 }
 
 // writeIndex writes and fsyncs the .idx under a temporary name.
@@ -311,9 +328,9 @@ func (in *IncomingPack) Install() error {
 // close releases the pack's file; the objects stay readable through the
 // repository once installed.
 func (in *IncomingPack) close() {
-	if in.pack != nil {
-		in.pack.Close()
-		in.pack = nil
+	if in.store != nil {
+		in.store.Close()
+		in.store = nil
 	}
 	if in.file != nil {
 		in.file.Close()

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
 // pushObjects reads objects during a push: the pushed pack (not yet in the
@@ -46,25 +45,26 @@ func (o *PushObjects) Info(h plumbing.Hash) (plumbing.ObjectType, int64, bool, e
 }
 
 // read returns an object's content; want (unless AnyObject) is the type it
-// must have.
+// must have. Content read from the pushed pack may be shared with its cache:
+// callers must not modify it.
 func (o *PushObjects) Read(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	var obj plumbing.EncodedObject
-	var err error
-	if o.In != nil && o.In.pack != nil {
+	if o.In != nil && o.In.store != nil {
 		if _, ok := o.In.Objects[h]; ok {
-			obj, err = o.In.pack.Get(h)
+			typ, data, err := o.In.read(h)
+			if err != nil {
+				return nil, err
+			}
+			return data, checkType(typ, want)
 		}
 	}
-	if obj == nil && err == nil {
-		obj, err = o.Repo.Object(plumbing.AnyObject, h)
-	}
+	obj, err := o.Repo.Object(plumbing.AnyObject, h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return nil, ErrMissing
 	} else if err != nil {
 		return nil, err
 	}
-	if want != plumbing.AnyObject && obj.Type() != want {
-		return nil, &ObjectFault{fmt.Sprintf("is a %s, not a %s", obj.Type(), want)}
+	if err := checkType(obj.Type(), want); err != nil {
+		return nil, err
 	}
 	rd, err := obj.Reader()
 	if err != nil {
@@ -72,6 +72,14 @@ func (o *PushObjects) Read(h plumbing.Hash, want plumbing.ObjectType) ([]byte, e
 	}
 	defer rd.Close()
 	return io.ReadAll(rd)
+}
+
+// checkType says why an object of type got is not the wanted one.
+func checkType(got, want plumbing.ObjectType) error {
+	if want != plumbing.AnyObject && got != want {
+		return &ObjectFault{fmt.Sprintf("is a %s, not a %s", got, want)}
+	}
+	return nil
 }
 
 // fsckCommitHead is the part of a commit the checks need.
@@ -170,47 +178,4 @@ func FsckTag(data []byte) (fsckTagHead, error) {
 	}
 	t.Target = plumbing.NewHash(string(id))
 	return t, nil
-}
-
-// fsckEntry is one entry of a tree object.
-type FsckEntry struct {
-	Name string
-	Mode filemode.FileMode
-	ID   plumbing.Hash
-}
-
-// fsckTree decodes a tree and checks what git fsck checks of its shape:
-// well-formed entries, names without "/", sorted without duplicates.
-func FsckTree(data []byte) ([]FsckEntry, error) {
-	var entries []FsckEntry
-	prev := ""
-	names := map[string]bool{}
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		nul := bytes.IndexByte(data, 0)
-		if sp <= 0 || nul < sp+2 || len(data) < nul+21 {
-			return nil, errors.New("malformed tree")
-		}
-		m, err := strconv.ParseUint(string(data[:sp]), 8, 32)
-		if err != nil || data[0] == '0' {
-			return nil, errors.New("malformed tree: bad file mode")
-		}
-		e := FsckEntry{Name: string(data[sp+1 : nul]), Mode: filemode.FileMode(m)}
-		copy(e.ID[:], data[nul+1:nul+21])
-		data = data[nul+21:]
-		if bytes.IndexByte([]byte(e.Name), '/') >= 0 {
-			return nil, fmt.Errorf("malformed tree: entry name %q contains a slash", e.Name)
-		}
-		key := e.Name
-		if e.Mode == filemode.Dir {
-			key += "/"
-		}
-		if prev != "" && key <= prev || names[e.Name] {
-			return nil, fmt.Errorf("malformed tree: entries not sorted or %q repeated", e.Name)
-		}
-		names[e.Name] = true
-		prev = key
-		entries = append(entries, e)
-	}
-	return entries, nil
 }

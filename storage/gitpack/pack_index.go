@@ -38,7 +38,12 @@ var idxMagic = []byte{0xff, 't', 'O', 'c'}
 // openPackFile opens a pack and its index. The file handle keeps the data
 // readable even if a repack deletes the files while the request runs.
 func openPackFile(packPath string) (*PackFile, error) {
-	idxPath := packPath[:len(packPath)-len(".pack")] + ".idx"
+	return openPackFileAt(packPath, packPath[:len(packPath)-len(".pack")]+".idx")
+}
+
+// openPackFileAt opens a pack whose index has another name (a pushed pack
+// before it is installed).
+func openPackFileAt(packPath, idxPath string) (*PackFile, error) {
 	idx, err := os.ReadFile(idxPath)
 	if err != nil {
 		return nil, err

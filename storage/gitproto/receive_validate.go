@@ -35,15 +35,15 @@ import (
 // pushValidator checks the tips of one push. Its results for one tip are
 // kept for the next only when that tip passed.
 type pushValidator struct {
-	objs      *gitpack.PushObjects
-	maxBlob   int64
-	refIDs    []plumbing.Hash        // what existing refs point at
-	tips      map[plumbing.Hash]bool // the same, as a set
-	reachable map[plumbing.Hash]bool // commits existing refs reach; nil until needed
-	heads     map[plumbing.Hash]gitpack.FsckCommitHead
-	parsed    map[plumbing.Hash]*parsedTree // recently parsed trees
-	commits   map[plumbing.Hash]bool        // commits checked by tips that passed
-	trees     map[string]bool               // (rules, path, tree) checked by tips that passed
+	objs       *gitpack.PushObjects
+	maxBlob    int64
+	refIDs     []plumbing.Hash        // what existing refs point at
+	tips       map[plumbing.Hash]bool // the same, as a set
+	reachable  map[plumbing.Hash]bool // commits existing refs reach; nil until needed
+	heads      map[plumbing.Hash]gitpack.FsckCommitHead
+	wellShaped map[plumbing.Hash]bool // trees that passed gitpack's shape check
+	commits    map[plumbing.Hash]bool // commits checked by tips that passed
+	trees      map[string]bool        // (rules, path, tree) checked by tips that passed
 }
 
 // treeRules says which checks a tree walk applies.
@@ -57,7 +57,7 @@ const (
 func newPushValidator(objs *gitpack.PushObjects, refs map[string]string, maxBlob int64) *pushValidator {
 	v := &pushValidator{
 		objs: objs, maxBlob: maxBlob, tips: map[plumbing.Hash]bool{},
-		heads: map[plumbing.Hash]gitpack.FsckCommitHead{}, parsed: map[plumbing.Hash]*parsedTree{}, commits: map[plumbing.Hash]bool{}, trees: map[string]bool{},
+		heads: map[plumbing.Hash]gitpack.FsckCommitHead{}, wellShaped: map[plumbing.Hash]bool{}, commits: map[plumbing.Hash]bool{}, trees: map[string]bool{},
 	}
 	for name, id := range refs {
 		if name != "HEAD" && gitpack.IsHexID(id) {
@@ -214,85 +214,46 @@ func (v *pushValidator) checkTree(checked map[string]bool, rules treeRules, id, 
 	if checked[key] || v.trees[key] {
 		return nil
 	}
-	tree, err := v.tree(id)
+	tree, err := v.objs.Read(id, plumbing.TreeObject)
 	if err != nil {
-		var fault *gitpack.ObjectFault
-		if errors.As(err, &fault) {
-			return fmt.Errorf("%s: %s", treePath(prefix), fault.Msg)
-		}
-		return v.objectError(id, err)
+		return v.treeError(prefix, id, err)
 	}
-	before := &parsedTree{}
+	var before []byte
 	if !old.IsZero() {
-		if t, err := v.tree(old); err == nil {
+		if t, err := v.objs.Read(old, plumbing.TreeObject); err == nil {
 			before = t // an old tree that cannot be read counts as empty
 		}
 	}
-	for _, e := range tree.entries {
-		oe, had := before.entry(e.Name)
-		if had && oe == e {
-			continue
-		}
-		var sub plumbing.Hash
-		if had && oe.Mode == filemode.Dir {
-			sub = oe.ID
-		}
-		if err := v.checkEntry(checked, rules, e, sub, prefix+e.Name); err != nil {
-			return err
-		}
+	// Trees are read in place: a tree's shape is checked the first time it
+	// is read as a new tree, in the same pass that compares it with the old
+	// one byte by byte, so a long history costs one pass over each tree.
+	check := !v.wellShaped[id]
+	err = gitpack.DiffTree(tree, before, check, func(e *gitpack.TreeEntry, sub plumbing.Hash) error {
+		return v.checkEntry(checked, rules, e, sub, prefix+string(e.Name))
+	})
+	var fault *gitpack.ObjectFault
+	if errors.As(err, &fault) {
+		return fmt.Errorf("%s: %s", treePath(prefix), fault.Msg) // the tree is malformed
+	} else if err != nil {
+		return err // an entry's refusal, or a failure of the server
 	}
+	v.wellShaped[id] = true
 	checked[key] = true
 	return nil
 }
 
-// parsedTree is a tree's entries with a lookup by name.
-type parsedTree struct {
-	entries []gitpack.FsckEntry
-	byName  map[string]int
-}
-
-func (t *parsedTree) entry(name string) (gitpack.FsckEntry, bool) {
-	if t.byName == nil {
-		t.byName = make(map[string]int, len(t.entries))
-		for i, e := range t.entries {
-			t.byName[e.Name] = i
-		}
+// treeError words a tree that could not be read for the pusher.
+func (v *pushValidator) treeError(prefix string, id plumbing.Hash, err error) error {
+	var fault *gitpack.ObjectFault
+	if errors.As(err, &fault) {
+		return fmt.Errorf("%s: %s", treePath(prefix), fault.Msg)
 	}
-	i, ok := t.byName[name]
-	if !ok {
-		return gitpack.FsckEntry{}, false
-	}
-	return t.entries[i], true
-}
-
-// maxParsedTrees bounds the trees kept parsed: consecutive commits share
-// most trees, so a small cache avoids parsing each twice.
-const maxParsedTrees = 256
-
-// tree reads and parses a tree, keeping recent ones.
-func (v *pushValidator) tree(id plumbing.Hash) (*parsedTree, error) {
-	if t, ok := v.parsed[id]; ok {
-		return t, nil
-	}
-	data, err := v.objs.Read(id, plumbing.TreeObject)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := gitpack.FsckTree(data)
-	if err != nil {
-		return nil, &gitpack.ObjectFault{Msg: err.Error()}
-	}
-	if len(v.parsed) >= maxParsedTrees {
-		clear(v.parsed)
-	}
-	t := &parsedTree{entries: entries}
-	v.parsed[id] = t
-	return t, nil
+	return v.objectError(id, err)
 }
 
 // checkEntry checks one new or changed tree entry at path p.
-func (v *pushValidator) checkEntry(checked map[string]bool, rules treeRules, e gitpack.FsckEntry, old plumbing.Hash, p string) error {
-	if err := wiki.CheckPathComponent(e.Name); err != nil {
+func (v *pushValidator) checkEntry(checked map[string]bool, rules treeRules, e *gitpack.TreeEntry, old plumbing.Hash, p string) error {
+	if err := wiki.CheckPathComponent(string(e.Name)); err != nil {
 		return fmt.Errorf("path not allowed: %q: %s", p, wiki.ErrorMessage(err))
 	}
 	if rules == served {
