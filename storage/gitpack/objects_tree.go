@@ -189,7 +189,10 @@ func DiffTree(tree, old []byte, check bool, fn func(e *TreeEntry, oldTree plumbi
 			continue
 		}
 		var sub plumbing.Hash
-		old, sub = skipBefore(old, &e)
+		var same bool
+		if old, sub, same = skipBefore(old, &e); same {
+			continue
+		}
 		if err := fn(&e, sub); err != nil {
 			return err
 		}
@@ -197,22 +200,24 @@ func DiffTree(tree, old []byte, check bool, fn func(e *TreeEntry, oldTree plumbi
 }
 
 // skipBefore drops old's entries that sort before e, and e's namesake if
-// old has one (returning its id when it is a subtree).
-func skipBefore(old []byte, e *TreeEntry) ([]byte, plumbing.Hash) {
+// old has one: same says it equals e; sub is its id when it is a subtree.
+func skipBefore(old []byte, e *TreeEntry) (rest []byte, sub plumbing.Hash, same bool) {
 	for len(old) > 0 {
 		o, n, err := parseTreeEntry(old)
 		if err != nil {
-			return nil, plumbing.ZeroHash
+			return nil, plumbing.ZeroHash, false
 		}
 		switch c := compareTreeKeys(&o, e); {
 		case c > 0:
-			return old, plumbing.ZeroHash
+			return old, plumbing.ZeroHash, false
+		case c == 0 && bytes.Equal(o.raw, e.raw):
+			return old[n:], plumbing.ZeroHash, true
 		case c == 0 && o.IsDir():
-			return old[n:], o.ID
+			return old[n:], o.ID, false
 		case c == 0:
-			return old[n:], plumbing.ZeroHash
+			return old[n:], plumbing.ZeroHash, false
 		}
 		old = old[n:]
 	}
-	return old, plumbing.ZeroHash
+	return old, plumbing.ZeroHash, false
 }
