@@ -35,7 +35,8 @@ type deltaResolver struct {
 	maxHeld int64
 	zr      io.ReadCloser
 	br      *bufio.Reader
-	scratch []byte // the last delta's data
+	scratch []byte   // the last delta's data
+	free    [][]byte // object buffers to reuse (getBuf, putBuf)
 }
 
 // resolveDeltas fills in id, type and size of every delta entry; it fails
@@ -82,6 +83,7 @@ func (r *deltaResolver) resolved(i int, content []byte, depth int) error {
 	r.done++
 	kids := slices.Concat(r.ofsKids[e.off], r.refKids[e.id])
 	if len(kids) == 0 {
+		r.putBuf(content) // a leaf: its content was needed only for its id
 		return nil
 	}
 	if depth >= maxDeltaDepth {
@@ -89,7 +91,7 @@ func (r *deltaResolver) resolved(i int, content []byte, depth int) error {
 	}
 	if content == nil {
 		var err error
-		if content, err = r.inflate(e); err != nil {
+		if content, err = r.inflateInto(e, r.getBuf(e.size)); err != nil {
 			return err
 		}
 	}
@@ -103,7 +105,8 @@ func (r *deltaResolver) resolved(i int, content []byte, depth int) error {
 			return err
 		}
 		if k == len(kids)-1 {
-			content, r.held = nil, r.held-held // the last delta: the base is no longer needed
+			r.putBuf(content) // the last delta: the base is no longer needed
+			content, r.held = nil, r.held-held
 		}
 		if err := r.resolved(c, out, depth+1); err != nil {
 			return err
@@ -119,7 +122,7 @@ func (r *deltaResolver) apply(base []byte, d *packEntry, typ plumbing.ObjectType
 		return nil, err
 	}
 	r.scratch = delta // a delta is done with once applied: its buffer is reused
-	out, err := applyPackDelta(base, delta)
+	out, err := applyPackDeltaTo(r.getBuf(deltaTargetSize(delta)), base, delta)
 	if err != nil {
 		return nil, unpackErrorf("the delta at offset %d does not apply to its base", d.off)
 	}
@@ -128,11 +131,6 @@ func (r *deltaResolver) apply(base []byte, d *packEntry, typ plumbing.ObjectType
 	h.Write(out)
 	d.id, d.objType, d.objSize = plumbing.Hash(h.Sum(nil)), typ, int64(len(out))
 	return out, nil
-}
-
-// inflate reads an entry's stored data into a new buffer.
-func (r *deltaResolver) inflate(e *packEntry) ([]byte, error) {
-	return r.inflateInto(e, nil)
 }
 
 // inflateInto reads an entry's stored data into buf, grown as needed.
@@ -160,6 +158,54 @@ func (r *deltaResolver) inflateInto(e *packEntry, buf []byte) ([]byte, error) {
 		return nil, unpackErrorf("the entry at offset %d is corrupt", e.off)
 	}
 	return buf, nil
+}
+
+// maxFreeBufs bounds the object buffers kept for reuse.
+const maxFreeBufs = 8
+
+// getBuf returns a buffer of capacity at least n for an object, reusing one
+// released earlier: resolving many versions of a large file then costs a
+// few buffers of its size, not one per version, and the heap stays flat.
+func (r *deltaResolver) getBuf(n int64) []byte {
+	for i, b := range r.free {
+		if int64(cap(b)) >= n {
+			r.free = slices.Delete(r.free, i, i+1)
+			return b[:0]
+		}
+	}
+	return nil
+}
+
+// putBuf gives back a buffer no longer needed; the smallest goes when
+// there are too many.
+func (r *deltaResolver) putBuf(b []byte) {
+	if cap(b) == 0 {
+		return
+	}
+	r.free = append(r.free, b)
+	if len(r.free) > maxFreeBufs {
+		i := 0
+		for j, f := range r.free {
+			if cap(f) < cap(r.free[i]) {
+				i = j
+			}
+		}
+		r.free = slices.Delete(r.free, i, i+1)
+	}
+}
+
+// deltaTargetSize reads the result size from a delta's header; 0 if it is
+// malformed (applying it then fails).
+func deltaTargetSize(delta []byte) int64 {
+	_, rest, ok := deltaVarint(delta)
+	if !ok {
+		return 0
+	}
+	n, _, ok := deltaVarint(rest)
+	if !ok || n > maxObjectSize {
+		return 0
+	}
+	return int64(n)
 }
 
 // unresolved explains the first delta whose base never appeared.

@@ -221,3 +221,50 @@ func skipBefore(old []byte, e *TreeEntry) (rest []byte, sub plumbing.Hash, same 
 	}
 	return old, plumbing.ZeroHash, false
 }
+
+// CompareTrees calls fn for each entry that differs between trees a and b,
+// in git's order: x is a's entry (nil if a has none under that name and
+// kind), y is b's. A file and a subtree of one name are two entries.
+// Entries equal byte for byte are skipped, decoding only one side.
+func CompareTrees(a, b []byte, fn func(x, y *TreeEntry) error) error {
+	for len(a) > 0 || len(b) > 0 {
+		var x, y TreeEntry
+		var nx, ny int
+		var err error
+		if len(a) > 0 {
+			if x, nx, err = parseTreeEntry(a); err != nil {
+				return err
+			}
+			if bytes.HasPrefix(b, x.raw) {
+				a, b = a[nx:], b[nx:]
+				continue
+			}
+		}
+		if len(b) > 0 {
+			if y, ny, err = parseTreeEntry(b); err != nil {
+				return err
+			}
+		}
+		c := 0
+		switch {
+		case len(a) == 0:
+			c = 1
+		case len(b) == 0:
+			c = -1
+		default:
+			c = compareTreeKeys(&x, &y)
+		}
+		switch {
+		case c < 0:
+			err, a = fn(&x, nil), a[nx:]
+		case c > 0:
+			err, b = fn(nil, &y), b[ny:]
+		default:
+			err, a, b = fn(&x, &y), a[nx:], b[ny:]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

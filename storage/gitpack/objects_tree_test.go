@@ -91,3 +91,26 @@ func TestDiffTreeChecksTheNewTree(t *testing.T) {
 		t.Fatalf("DiffTree on an unsorted tree: %v, want an object fault", err)
 	}
 }
+
+func TestCompareTreesReportsBothSides(t *testing.T) {
+	a := rawTree("100644 Gone.md", "100644 Home.md", "100644 Same.md", "100644 X")
+	b := rawTree("100644 Home.md@2", "100644 New.md", "100644 Same.md", "40000 X")
+	var got []string
+	err := gitpack.CompareTrees(a, b, func(x, y *gitpack.TreeEntry) error {
+		side := func(e *gitpack.TreeEntry) string {
+			if e == nil {
+				return "-"
+			}
+			return fmt.Sprintf("%o:%s", uint32(e.Mode), e.Name)
+		}
+		got = append(got, side(x)+">"+side(y))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[100644:Gone.md>- 100644:Home.md>100644:Home.md ->100644:New.md 100644:X>- ->40000:X]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("got %v\nwant %s", got, want)
+	}
+}

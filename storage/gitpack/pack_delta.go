@@ -88,6 +88,12 @@ var errBadDelta = errors.New("invalid delta")
 // applyPackDelta builds the target of a git delta (a source size, a target size,
 // then copy-from-base and insert instructions) into a new slice.
 func applyPackDelta(base, delta []byte) ([]byte, error) {
+	return applyPackDeltaTo(nil, base, delta)
+}
+
+// applyPackDeltaTo is applyPackDelta writing into dst's memory when it is
+// large enough.
+func applyPackDeltaTo(dst, base, delta []byte) ([]byte, error) {
 	srcSize, delta, ok := deltaVarint(delta)
 	if !ok || srcSize != uint64(len(base)) {
 		return nil, errBadDelta
@@ -96,7 +102,10 @@ func applyPackDelta(base, delta []byte) ([]byte, error) {
 	if !ok || dstSize > maxObjectSize {
 		return nil, errBadDelta
 	}
-	out := make([]byte, 0, dstSize)
+	out := dst[:0]
+	if uint64(cap(dst)) < dstSize {
+		out = make([]byte, 0, dstSize)
+	}
 	for len(delta) > 0 {
 		cmd := delta[0]
 		delta = delta[1:]

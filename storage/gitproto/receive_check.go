@@ -3,10 +3,8 @@ package gitproto
 import (
 	"context"
 	"errors"
-	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/warren-wiki/warren/storage/gitpack"
 	"github.com/warren-wiki/warren/wiki"
@@ -71,92 +69,67 @@ func (p *PushCheck) treeOf(id string) (plumbing.Hash, error) {
 	return h.Tree, nil
 }
 
-// diff appends the paths under prefix where trees a and b differ.
+// diff appends the paths under prefix where trees a and b differ. Trees
+// are compared in place (gitpack.CompareTrees), one byte comparison per
+// unchanged entry.
 func (p *PushCheck) diff(a, b plumbing.Hash, prefix string, out *[]wiki.PathChange) error {
 	if a == b {
 		return nil
 	}
-	ea, err := p.entries(a)
+	ta, err := p.tree(a)
 	if err != nil {
 		return err
 	}
-	eb, err := p.entries(b)
+	tb, err := p.tree(b)
 	if err != nil {
 		return err
 	}
-	for _, name := range unionNames(ea, eb) {
-		x, inA := ea[name]
-		y, inB := eb[name]
-		if inA && inB && x == y {
-			continue
-		}
-		if err := p.diffEntry(x, y, inA, inB, prefix+name, out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return gitpack.CompareTrees(ta, tb, func(x, y *gitpack.TreeEntry) error {
+		return p.diffEntry(x, y, prefix, out)
+	})
 }
 
-// diffEntry compares one name of two trees: directories recurse, files
-// become changes (a file replaced by a directory is both).
-func (p *PushCheck) diffEntry(x, y gitpack.FsckEntry, inA, inB bool, path string, out *[]wiki.PathChange) error {
+// diffEntry compares one entry of two trees (x old, y new, either nil):
+// directories recurse, files become changes (a file replaced by a
+// directory is both).
+func (p *PushCheck) diffEntry(x, y *gitpack.TreeEntry, prefix string, out *[]wiki.PathChange) error {
 	var subA, subB plumbing.Hash
-	if inA && x.Mode == filemode.Dir {
+	name := prefix
+	if x != nil {
+		name += string(x.Name)
+	} else {
+		name += string(y.Name)
+	}
+	if x != nil && x.IsDir() {
 		subA = x.ID
 	}
-	if inB && y.Mode == filemode.Dir {
+	if y != nil && y.IsDir() {
 		subB = y.ID
 	}
 	if !subA.IsZero() || !subB.IsZero() {
-		if err := p.diff(subA, subB, path+"/", out); err != nil {
+		if err := p.diff(subA, subB, name+"/", out); err != nil {
 			return err
 		}
 	}
 	switch {
-	case inB && y.Mode != filemode.Dir:
+	case y != nil && !y.IsDir():
 		_, size, _, err := p.objs.Info(y.ID)
 		if err != nil {
 			return err
 		}
-		*out = append(*out, wiki.PathChange{Path: path, Size: size})
-	case inA && x.Mode != filemode.Dir:
-		*out = append(*out, wiki.PathChange{Path: path, Delete: true})
+		*out = append(*out, wiki.PathChange{Path: name, Size: size})
+	case x != nil && !x.IsDir():
+		*out = append(*out, wiki.PathChange{Path: name, Delete: true})
 	}
 	return nil
 }
 
-// entries reads a tree by name (the zero id: an empty tree).
-func (p *PushCheck) entries(id plumbing.Hash) (map[string]gitpack.FsckEntry, error) {
+// tree reads a tree's content (the zero id: an empty tree).
+func (p *PushCheck) tree(id plumbing.Hash) ([]byte, error) {
 	if id.IsZero() {
 		return nil, nil
 	}
-	data, err := p.objs.Read(id, plumbing.TreeObject)
-	if err != nil {
-		return nil, err
-	}
-	list, err := gitpack.FsckTree(data)
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]gitpack.FsckEntry, len(list))
-	for _, e := range list {
-		m[e.Name] = e
-	}
-	return m, nil
-}
-
-func unionNames(a, b map[string]gitpack.FsckEntry) []string {
-	names := make([]string, 0, len(a)+len(b))
-	for n := range a {
-		names = append(names, n)
-	}
-	for n := range b {
-		if _, dup := a[n]; !dup {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return names
+	return p.objs.Read(id, plumbing.TreeObject)
 }
 
 // runCheck asks opt.Check about the accepted commands. A refusal (an

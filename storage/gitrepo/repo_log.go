@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/warren-wiki/warren/storage/gitpack"
 
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -202,62 +202,51 @@ func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix str
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ta, err := r.tree(a)
+	ta, err := r.rawTree(a)
 	if err != nil {
 		return err
 	}
-	tb, err := r.tree(b)
+	tb, err := r.rawTree(b)
 	if err != nil {
 		return err
 	}
-	ea, eb := entryMap(ta), entryMap(tb)
-	names := make([]string, 0, len(ea)+len(eb))
-	for n := range ea {
-		names = append(names, n)
-	}
-	for n := range eb {
-		if _, dup := ea[n]; !dup {
-			names = append(names, n)
-		}
-	}
-	for _, n := range names {
-		x, inA := ea[n]
-		y, inB := eb[n]
-		p := prefix + n
-		if inA && inB && x.Hash == y.Hash && x.Mode == y.Mode {
-			continue
-		}
-		aDir, bDir := inA && x.Mode == filemode.Dir, inB && y.Mode == filemode.Dir
-		if aDir || bDir {
-			var xa, yb plumbing.Hash
-			if aDir {
-				xa = x.Hash
-			}
-			if bDir {
-				yb = y.Hash
-			}
-			if err := r.diffTreesInto(ctx, xa, yb, p+"/", out); err != nil {
-				return err
-			}
-		}
-		switch {
-		case inA && !aDir && inB && !bDir:
-			*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.Hash.String(), OldBlob: x.Hash.String(), Mode: uint32(y.Mode)})
-		case inA && !aDir:
-			*out = append(*out, TreeChange{Path: p, Action: "deleted", OldBlob: x.Hash.String()})
-		case inB && !bDir:
-			*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.Hash.String(), Mode: uint32(y.Mode)})
-		}
-	}
-	return nil
+	// Trees are compared in place, entry by entry in git's order: a commit
+	// that changes one page of a folder of thousands costs a comparison of
+	// bytes, not a decoded copy of the folder.
+	return gitpack.CompareTrees(ta, tb, func(x, y *gitpack.TreeEntry) error {
+		return r.diffEntry(ctx, x, y, prefix, out)
+	})
 }
 
-func entryMap(t *object.Tree) map[string]object.TreeEntry {
-	m := make(map[string]object.TreeEntry, len(t.Entries))
-	for _, e := range t.Entries {
-		m[e.Name] = e
+// diffEntry records one differing entry (x from the old tree, y from the
+// new, either nil), descending into subtrees.
+func (r *Repo) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange) error {
+	var name []byte
+	if x != nil {
+		name = x.Name
+	} else {
+		name = y.Name
 	}
-	return m
+	p := prefix + string(name)
+	var xa, yb plumbing.Hash
+	if x != nil && x.IsDir() {
+		xa = x.ID
+	}
+	if y != nil && y.IsDir() {
+		yb = y.ID
+	}
+	if !xa.IsZero() || !yb.IsZero() {
+		return r.diffTreesInto(ctx, xa, yb, p+"/", out)
+	}
+	switch {
+	case x != nil && y != nil:
+		*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.ID.String(), OldBlob: x.ID.String(), Mode: uint32(y.Mode)})
+	case x != nil:
+		*out = append(*out, TreeChange{Path: p, Action: "deleted", OldBlob: x.ID.String()})
+	default:
+		*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.ID.String(), Mode: uint32(y.Mode)})
+	}
+	return nil
 }
 
 // History lists commits on MainBranch that changed path ("" = any path),

@@ -286,6 +286,23 @@ func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
 	return object.DecodeTree(nil, o)
 }
 
+// rawTree reads a tree's content by id (zero: the empty tree).
+func (r *Repo) rawTree(h plumbing.Hash) ([]byte, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	o, err := r.Object(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
 // blob reads one blob's content by id.
 func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
 	o, err := r.Object(plumbing.BlobObject, h)
