@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -62,7 +64,7 @@ func (rv *Resolver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Wiki handler with the Handle in the context and the in-wiki path.
 func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) {
 	ctx := r.Context()
-	info, err := rv.Robot.FindWiki(ctx, rt.slug)
+	info, err := rv.visibleWiki(ctx, rt.slug)
 	if err != nil {
 		rv.fail(w, r, err)
 		return
@@ -80,6 +82,44 @@ func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) 
 	rv.Wiki.ServeHTTP(w, r2)
 }
 
+// visibleWiki returns the wiki's row if the request's caller may read it.
+// A wiki the caller may not read gets the very error of a wiki that does not
+// exist, before anything of it is opened, so that no answer (status, body,
+// headers, or the time spent opening it) tells a private wiki from none.
+func (rv *Resolver) visibleWiki(ctx context.Context, slug string) (*wiki.Wiki, error) {
+	info, err := rv.Robot.FindWiki(ctx, slug)
+	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
+		return nil, NoSuchWiki()
+	} else if err != nil {
+		return nil, err
+	}
+	role, err := rv.Robot.Role(ctx, info, wiki.CallerFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if role < wiki.RoleViewer {
+		return nil, NoSuchWiki()
+	}
+	return info, nil
+}
+
+// NoSuchWiki is the one answer for a wiki that does not exist or that the
+// caller may not read. It carries no name, so that the body is the same.
+func NoSuchWiki() error { return &noWikiError{err: wiki.Errorf(wiki.ENOTFOUND, "Not found.")} }
+
+// noWikiError marks NoSuchWiki's error, so that web can answer it the way a
+// git client needs (a challenge for anonymous callers), for both cases.
+type noWikiError struct{ err *wiki.Error }
+
+func (e *noWikiError) Error() string { return e.err.Error() }
+func (e *noWikiError) Unwrap() error { return e.err }
+
+// IsNoSuchWiki reports whether err is NoSuchWiki's.
+func IsNoSuchWiki(err error) bool {
+	var nw *noWikiError
+	return errors.As(err, &nw)
+}
+
 func (rv *Resolver) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if rv.Fail != nil {
 		rv.Fail(w, r, err)
@@ -88,8 +128,6 @@ func (rv *Resolver) fail(w http.ResponseWriter, r *http.Request, err error) {
 	http.Error(w, wiki.ErrorMessage(err), http.StatusInternalServerError)
 }
 
-// notFound is the answer for URLs that name no wiki and no platform page.
-func notFound() error { return wiki.Errorf(wiki.ENOTFOUND, "Not found.") }
 
 // withQuery appends the request's query to a redirect target.
 func withQuery(target string, u *url.URL) string {

@@ -45,7 +45,7 @@ func routePath(r *http.Request) (route, error) {
 // checkSlug refuses a first path segment that cannot name a wiki.
 func checkSlug(slug string) error {
 	if wiki.IsReservedSlug(slug) {
-		return notFound() // a platform name, never a wiki
+		return NoSuchWiki() // a platform name, never a wiki
 	}
 	return wiki.ValidateSlug(slug)
 }
@@ -65,7 +65,7 @@ func routeHost(r *http.Request, base string) (route, error) {
 	}
 	slug, ok := strings.CutSuffix(host, "."+base)
 	if !ok || wiki.ValidateSlug(slug) != nil {
-		return route{}, notFound()
+		return route{}, NoSuchWiki()
 	}
 	p := r.URL.Path
 	if p == "" {

@@ -80,7 +80,7 @@ func (s *Server) build() {
 		BaseDomain: s.BaseDomain,
 		Wiki:       s.noteWiki(s.wikiRouter()),
 		Platform:   s.noteCaller(s.platformRouter()),
-		Fail:       s.fail,
+		Fail:       s.failNoWiki,
 	}
 	s.listenForChanges() // webhooks, usage, metrics (farm_jobs.go)
 	// git and API clients send neither Origin nor Sec-Fetch-Site, so
