@@ -128,7 +128,6 @@ func (rv *Resolver) fail(w http.ResponseWriter, r *http.Request, err error) {
 	http.Error(w, wiki.ErrorMessage(err), http.StatusInternalServerError)
 }
 
-
 // withQuery appends the request's query to a redirect target.
 func withQuery(target string, u *url.URL) string {
 	if u.RawQuery != "" {

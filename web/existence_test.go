@@ -137,7 +137,6 @@ func TestPrivateWikiExistenceDoesNotLeakInMCP(t *testing.T) {
 	}
 }
 
-
 func basicAuth(user, pass string) string {
 	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 }
