@@ -343,33 +343,14 @@ func invalidParams(msg string) error {
 }
 
 // toolPath validates a page path argument as the API does: no "..",
-// absolute paths, ".git" or control characters; a ".md" suffix is allowed.
+// absolute paths, ".git" in any disguise or control characters; a ".md"
+// suffix is allowed.
 func toolPath(p string) (string, error) {
 	name := strings.TrimSuffix(p, wiki.PageExt)
 	if err := wiki.ValidatePageName(name); err != nil {
 		return "", invalidParams("path: " + wiki.ErrorMessage(err))
 	}
-	for _, c := range strings.Split(name, "/") {
-		if disguisedGit(c) {
-			return "", invalidParams("path: " + strconv.Quote(name) + " names git's metadata")
-		}
-	}
 	return name, nil
-}
-
-// disguisedGit reports a path component that a git client on Windows or
-// macOS would take for ".git": case, trailing dots and spaces, ignorable
-// code points, or the NTFS short name. wiki.ValidatePageName catches only
-// the plain spelling; MCP refuses the disguises as well.
-func disguisedGit(c string) bool {
-	c = strings.Map(func(r rune) rune {
-		if (r >= 0x200b && r <= 0x200f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x206a && r <= 0x206f) || r == 0xfeff {
-			return -1
-		}
-		return r
-	}, c)
-	c = strings.TrimRight(c, ". ")
-	return strings.EqualFold(c, ".git") || strings.EqualFold(c, "git~1")
 }
 
 // toolLimit applies a page size's default and bounds.

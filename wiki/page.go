@@ -80,16 +80,10 @@ func CheckPathComponent(c string) error {
 		return Errorf(EINVALID, "empty path component")
 	case c == "." || c == "..":
 		return Errorf(EINVALID, "a %q path component", c)
-	case isGitName(c):
-		return Errorf(EINVALID, "a .git path component")
+	case IsDotGit(c):
+		return Errorf(EINVALID, "a path component that names git's metadata (.git in a disguise NTFS or HFS+ reads as it)")
 	}
 	return nil
-}
-
-// isGitName reports whether a component names the .git directory on some
-// file system: any case, with trailing dots or spaces (which Windows drops).
-func isGitName(c string) bool {
-	return strings.EqualFold(strings.TrimRight(c, ". "), ".git")
 }
 
 func validateComponent(name, c string) error {
