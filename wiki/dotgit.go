@@ -67,7 +67,7 @@ func hfsIgnorable(r rune) bool {
 	case r >= 0x200c && r <= 0x200f, // zero width (non-)joiner, LTR/RTL marks
 		r >= 0x202a && r <= 0x202e, // directional embeddings and overrides
 		r >= 0x206a && r <= 0x206f, // deprecated format characters
-		r == 0xfeff: // zero width no-break space
+		r == 0xfeff:                // zero width no-break space
 		return true
 	}
 	return false
