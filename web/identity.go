@@ -128,6 +128,9 @@ func (p ProxyConfig) fromHeaders(r *http.Request) (*wiki.Caller, error) {
 	if c.Login, err = p.value("user", login); err != nil {
 		return nil, err
 	}
+	if wiki.LooksLikeGroup(c.Login) {
+		return nil, wiki.Errorf(wiki.EINVALID, "the identity proxy sent a user named like a group (%q); such logins are refused", c.Login)
+	}
 	if c.Email, err = p.value("email", r.Header.Get(p.EmailHeader)); err != nil {
 		return nil, err
 	}

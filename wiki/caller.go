@@ -46,7 +46,10 @@ func (c *Caller) Principals() []string {
 	if c.Anonymous() {
 		return nil
 	}
-	ps := []string{c.Login}
+	var ps []string
+	if !LooksLikeGroup(c.Login) { // never a group's grants for a login (identity refuses such logins)
+		ps = append(ps, c.Login)
+	}
 	for _, g := range c.Groups {
 		ps = append(ps, "group:"+g)
 	}

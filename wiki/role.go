@@ -69,11 +69,22 @@ type Grant struct {
 	Role      string `db:"role" json:"role"`
 }
 
-// ValidatePrincipal checks a login or group:NAME before it is stored.
+// ValidatePrincipal checks a login or group:NAME before it is stored. The
+// prefix is written in lower case, so no spelling of it can pass for a
+// login.
 func ValidatePrincipal(p string) error {
 	name := strings.TrimPrefix(p, "group:")
-	if name == "" || len(p) > 256 || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) {
+	if name == "" || len(p) > 256 || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) ||
+		(name == p && LooksLikeGroup(p)) {
 		return Errorf(EINVALID, "invalid principal %q: use a login or group:NAME", p)
 	}
 	return nil
+}
+
+// LooksLikeGroup reports whether s starts with "group:" in any case. Logins
+// and groups share the grants table and the --admin list, so a login of
+// that shape would be granted what the group is: the proxy's logins and
+// token owners are refused when they look like one.
+func LooksLikeGroup(s string) bool {
+	return len(s) >= len("group:") && strings.EqualFold(s[:len("group:")], "group:")
 }

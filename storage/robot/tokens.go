@@ -82,7 +82,7 @@ func (r *Robot) IssueToken(ctx context.Context, actor string, req wiki.TokenRequ
 }
 
 func validateTokenRequest(user, name string, role wiki.Role) error {
-	if err := wiki.ValidatePrincipal(user); err != nil || strings.HasPrefix(user, "group:") {
+	if err := wiki.ValidatePrincipal(user); err != nil || wiki.LooksLikeGroup(user) {
 		return wiki.Errorf(wiki.EINVALID, "invalid user %q: a token belongs to one login", user)
 	}
 	if len(name) > 200 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
