@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
@@ -55,9 +56,22 @@ func (rv *Resolver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, rt.redirect, http.StatusPermanentRedirect)
 	case rt.slug == "":
 		rv.Platform.ServeHTTP(w, r)
+	case strings.HasPrefix(rt.path, "/-/static/"):
+		rv.serveStatic(w, r, rt)
 	default:
 		rv.serveWiki(w, r, rt)
 	}
+}
+
+// serveStatic serves the platform's static files under a wiki root without
+// looking the wiki up: pages link them relative to their host, and the
+// answer must be the same for every wiki name, existing, private or not.
+func (rv *Resolver) serveStatic(w http.ResponseWriter, r *http.Request, rt route) {
+	r2 := *r
+	u := *r.URL
+	u.Path, u.RawPath = rt.path, rt.rawPath
+	r2.URL = &u
+	rv.Platform.ServeHTTP(w, &r2)
 }
 
 // serveWiki looks the wiki up, holds it open for the request and calls the

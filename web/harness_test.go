@@ -115,6 +115,9 @@ func (ts *TestServer) Do(tb testing.TB, r Request) (int, http.Header, string) {
 	for k, v := range r.Headers {
 		req.Header.Set(k, v)
 	}
+	if h := r.Headers["Host"]; h != "" {
+		req.Host = h // the Host header is the request's Host field
+	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"github.com/gorilla/mux"
@@ -35,6 +36,7 @@ type Server struct {
 	Registry   *prometheus.Registry // nil: metrics are not collected
 	Version    string
 	LoginURL   string         // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	PublicURLs []*url.URL     // origins warren is served at (--public-url), for the Origin check (origin.go)
 	MCP        MCPOptions     // bounds of MCP sessions (mcp.go)
 	Writes     *WriteLimiter  // per-writer token buckets (ratelimit.go); nil: writes are not limited
 	Webhooks   WebhookOptions // bounds of webhook deliveries (webhook_send.go)
@@ -83,12 +85,8 @@ func (s *Server) build() {
 		Fail:       s.failNoWiki,
 	}
 	s.listenForChanges() // webhooks, usage, metrics (farm_jobs.go)
-	// git and API clients send neither Origin nor Sec-Fetch-Site, so
-	// CrossOriginProtection lets them through; it refuses only cross-site
-	// browser requests, which is what CSRF needs.
-	cop := http.NewCrossOriginProtection()
 	var h http.Handler = resolver
-	h = cop.Handler(h)
+	h = s.checkOrigin(h)    // cross-site browser requests (origin.go)
 	h = s.throttleWrites(h) // after identify: buckets are per user or token
 	h = s.identify(h)
 	h = s.limitBody(h)
@@ -108,8 +106,7 @@ func (s *Server) wikiRouter() http.Handler {
 	api := r.PathPrefix("/-/api/").Subrouter()
 	s.registerFarmRunAPI(api)
 	s.registerAPIRoutes(api)
-	s.registerMCPRoutes(r)
-	r.PathPrefix("/-/static/").Handler(s.staticHandler())
+	s.registerMCPRoutes(r) // {root}/-/static/ is the platform's, served by tenant.Resolver
 	s.registerUIRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))

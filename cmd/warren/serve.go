@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,7 +31,7 @@ type serveConfig struct {
 	loginURL, linkStyle                                   string
 	logFormat, metricsListen                              string
 	webhooks                                              web.WebhookOptions
-	trusted, admins                                       []string
+	trusted, admins, publicURLs                           []string
 	maxOpen                                               int
 	idleTTL                                               time.Duration
 	maxBody, maxBlob, maxPush                             int64
@@ -63,6 +64,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.groupsSep, "groups-separator", "", "separator between groups in one header value (overrides the preset)")
 	f.StringVar(&c.secretHeader, "proxy-secret-header", "", "header in which the proxy sends a shared secret (optional)")
 	f.StringVar(&c.secret, "proxy-secret", "", "the shared secret the proxy sends in --proxy-secret-header")
+	f.StringSliceVar(&c.publicURLs, "public-url", nil, "an address warren is served at, e.g. https://wiki.example.org (repeatable); cross-site form posts are checked against it")
 	f.StringVar(&c.loginURL, "login-url", "", "where anonymous visitors sign in; {rd} or {url} is the way back (default: the preset's sign-in path; none: no link)")
 	f.StringVar(&c.linkStyle, "link-style", string(wiki.LinkTextPage), linkStyleUsage+" for wikis that do not choose one")
 	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
@@ -109,12 +111,16 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	if err != nil {
 		return err
 	}
+	publics, err := publicURLs(c.publicURLs)
+	if err != nil {
+		return err
+	}
 	m := &app.Main{Config: app.Config{Farm: farm,
 		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
 		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
 		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL, LinkStyle: style,
-		Webhooks: c.webhooks, MetricsElsewhere: c.metricsListen != "",
+		Webhooks: c.webhooks, MetricsElsewhere: c.metricsListen != "", PublicURLs: publics,
 	}}
 	if m.Config.LoginURL == "" {
 		m.Config.LoginURL = web.DefaultLoginURL(c.preset)
@@ -167,6 +173,19 @@ func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, logger *
 		return err
 	}
 	return nil
+}
+
+// publicURLs parses --public-url values.
+func publicURLs(raw []string) ([]*url.URL, error) {
+	var out []*url.URL
+	for _, r := range raw {
+		u, err := web.PublicOrigin(r)
+		if err != nil {
+			return nil, usageErr("%s", wiki.ErrorMessage(err))
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }
 
 // serveDebug serves pprof on its own listener so profiles are never

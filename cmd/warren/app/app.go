@@ -8,6 +8,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"sync"
 	"time"
@@ -40,7 +41,8 @@ type Config struct {
 	Metrics    bool // serve /-/metrics from a registry of its own
 	Logger     *slog.Logger
 	Version    string
-	LoginURL   string // where anonymous visitors sign in ("" hides the link)
+	LoginURL   string     // where anonymous visitors sign in ("" hides the link)
+	PublicURLs []*url.URL // origins warren is served at (--public-url)
 	Farm       FarmConfig
 	Webhooks   web.WebhookOptions
 	// MetricsElsewhere: metrics are served by MetricsHandler on a listener
@@ -142,6 +144,7 @@ func (m *Main) newServer() *web.Server {
 		Packers:  semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))),
 		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version, LoginURL: c.LoginURL,
 		Webhooks: c.Webhooks, MetricsElsewhere: c.MetricsElsewhere,
+		PublicURLs: c.PublicURLs,
 	}
 	if c.Metrics {
 		reg := prometheus.NewRegistry()
