@@ -202,9 +202,9 @@ func isHex(s string) bool {
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return asDomain(err)
+		var we *wiki.Error
+		if errors.As(err, &we) {
+			return err // the body itself failed: too large, too slow (body.go)
 		}
 		return wiki.Errorf(wiki.EINVALID, "malformed JSON body: %v", err)
 	}

@@ -22,6 +22,7 @@ var codes = map[string]int{
 	wiki.EPRECONDITION:       http.StatusPreconditionFailed,
 	wiki.EPRECONDITIONNEEDED: http.StatusPreconditionRequired,
 	wiki.ETOOLARGE:           http.StatusRequestEntityTooLarge,
+	wiki.ETIMEOUT:            http.StatusRequestTimeout,
 	wiki.EUNAVAILABLE:        http.StatusServiceUnavailable,
 	wiki.EEXISTS:             http.StatusConflict,
 	wiki.EMETHOD:             http.StatusMethodNotAllowed,
@@ -54,6 +55,12 @@ func asDomain(err error) error {
 	return err
 }
 
+// requestError is err as the client must hear it: the body's own failure
+// (too slow, too large) first, then the domain code of err.
+func requestError(r *http.Request, err error) error {
+	return asDomain(bodyVerdict(r, err))
+}
+
 // logError records internal errors (and a full disk, which the operator
 // must hear of) with the request id; user errors are not logged as errors
 // because they are the user's, not ours.
@@ -66,7 +73,7 @@ func (s *Server) logError(r *http.Request, err error) {
 
 // apiError writes the JSON error shape of the API.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	err = asDomain(err)
+	err = requestError(r, err)
 	s.logError(r, err)
 	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)
@@ -90,7 +97,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // htmlError answers a browser with an error page: the status from the
 // error's code and its user-safe message. Internal details go to the log.
 func (s *Server) htmlError(w http.ResponseWriter, r *http.Request, err error) {
-	err = asDomain(err)
+	err = requestError(r, err)
 	s.logError(r, err)
 	status := ErrorStatus(err)
 	v := s.platformView(r, http.StatusText(status))
@@ -129,7 +136,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // gitError answers a git client in plain text, with the Basic challenge git
 // needs to prompt for (or look up) credentials.
 func (s *Server) gitError(w http.ResponseWriter, r *http.Request, err error) {
-	err = asDomain(err)
+	err = requestError(r, err)
 	s.logError(r, err)
 	if wiki.ErrorCode(err) == wiki.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Basic realm="warren", charset="UTF-8"`)

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/warren-wiki/warren/wiki"
@@ -25,18 +24,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody caps request bodies. git pushes are exempt here because the
-// receive-pack handler applies its own, larger limit (--max-push) to the
-// decompressed stream.
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && !strings.HasSuffix(r.URL.Path, "/.git/git-receive-pack") {
-			r.Body = http.MaxBytesReader(w, r.Body, s.attachmentBodyLimit(r)) // MaxBody, more for uploads
-		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,17 +30,21 @@ type Server struct {
 	BaseDomain string   // host mode when set: wiki acme is acme.BaseDomain
 	DataDir    string   // DATA: robot.db and wikis/, for creating and deleting wikis
 	MaxBody    int64    // limit for request bodies other than git pushes
-	Git        gitproto.Limits
-	Packers    *semaphore.Weighted // bounds concurrent pack builds for fetches; nil: unbounded
-	Repacker   *gitrepo.Repacker   // consolidates repositories after pushes; nil: never
-	Logger     *slog.Logger
-	Registry   *prometheus.Registry // nil: metrics are not collected
-	Version    string
-	LoginURL   string         // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
-	PublicURLs []*url.URL     // origins warren is served at (--public-url), for the Origin check (origin.go)
-	MCP        MCPOptions     // bounds of MCP sessions (mcp.go)
-	Writes     *WriteLimiter  // per-writer token buckets (ratelimit.go); nil: writes are not limited
-	Webhooks   WebhookOptions // bounds of webhook deliveries (webhook_send.go)
+	// BodyGrace and MinBodyRate bound the time a body may take to arrive
+	// (body.go); zero: 20 s, then 1 KiB/s on average.
+	BodyGrace   time.Duration
+	MinBodyRate int64
+	Git         gitproto.Limits
+	Packers     *semaphore.Weighted // bounds concurrent pack builds for fetches; nil: unbounded
+	Repacker    *gitrepo.Repacker   // consolidates repositories after pushes; nil: never
+	Logger      *slog.Logger
+	Registry    *prometheus.Registry // nil: metrics are not collected
+	Version     string
+	LoginURL    string         // where anonymous callers sign in; {rd} and {url} are the way back (ui_signin.go)
+	PublicURLs  []*url.URL     // origins warren is served at (--public-url), for the Origin check (origin.go)
+	MCP         MCPOptions     // bounds of MCP sessions (mcp.go)
+	Writes      *WriteLimiter  // per-writer token buckets (ratelimit.go); nil: writes are not limited
+	Webhooks    WebhookOptions // bounds of webhook deliveries (webhook_send.go)
 	// MetricsElsewhere: /-/metrics is served on its own listener
 	// (--metrics-listen, MetricsHandler), not here. Otherwise it is served
 	// here to platform admins only.
@@ -89,7 +94,7 @@ func (s *Server) build() {
 	h = s.checkOrigin(h)    // cross-site browser requests (origin.go)
 	h = s.throttleWrites(h) // after identify: buckets are per user or token
 	h = s.identify(h)
-	h = s.limitBody(h)
+	h = s.guardBody(h) // size limit and minimum rate (body.go)
 	h = s.securityHeaders(h)
 	h = s.observe(h)
 	h = s.recoverPanics(h)

@@ -18,6 +18,7 @@ const (
 	EPRECONDITION       = "precondition_failed" // If-Match named a revision that is no longer current
 	EPRECONDITIONNEEDED = "precondition_required"
 	ETOOLARGE           = "too_large"            // a body, blob or push over its limit
+	ETIMEOUT            = "timeout"              // the request (its body) did not arrive in time
 	EUNAVAILABLE        = "unavailable"          // this wiki cannot be served now (corrupt or too-new wiki.db)
 	EEXISTS             = "exists"               // creating something that is already there
 	EMETHOD             = "method_not_allowed"   // the resource does not offer this operation
