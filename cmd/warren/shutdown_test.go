@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,4 +149,3 @@ func readPage(t *testing.T, addr, page string) string {
 	json.NewDecoder(resp.Body).Decode(&p)
 	return p.Content
 }
-
