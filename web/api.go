@@ -250,6 +250,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, h *tenant.Han
 		s.apiError(w, r, err)
 		return
 	}
+	if err := wiki.ValidateSearchQuery(q.Get("q")); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	res, err := h.Store.Search(r.Context(), q.Get("q"), limit, q.Get("after"))
 	if err != nil {
 		s.apiError(w, r, err)

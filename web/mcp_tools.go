@@ -183,6 +183,9 @@ func (s *Server) toolSearch(ctx context.Context, req *mcp.CallToolRequest, in se
 	if err != nil {
 		return nil, out, err
 	}
+	if err := wiki.ValidateSearchQuery(in.Query); err != nil {
+		return nil, out, invalidParams("query: " + wiki.ErrorMessage(err))
+	}
 	_, store, release, err := s.mcpWiki(ctx, req.Extra, wiki.RoleViewer)
 	if err != nil {
 		return nil, out, err

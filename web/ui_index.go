@@ -96,6 +96,10 @@ type searchData struct {
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, h *tenant.Handle, role wiki.Role) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	d := searchData{Query: q}
+	if err := wiki.ValidateSearchQuery(q); err != nil {
+		s.htmlError(w, r, err)
+		return
+	}
 	if q != "" {
 		res, err := h.Store.Search(r.Context(), q, searchLimit, r.URL.Query().Get("after"))
 		if err != nil {
