@@ -71,7 +71,6 @@ func sameAnswer(t *testing.T, ts *TestServer, hidden string, r Request) bool {
 	return fmt.Sprint(headerShape(h1, hidden)) == fmt.Sprint(headerShape(h2, "nope"))
 }
 
-
 // TestSearchWithNULOrBadUTF8Is400: a search for bytes the full-text index
 // cannot take (NUL, invalid UTF-8) was a 500; it is a 400 in the API and
 // the browser.
