@@ -119,7 +119,7 @@ func (r *Repo) UpdateRef(ctx context.Context, name, old, new string) error {
 		return wiki.Errorf(wiki.EINVALID, "ref update of %s neither creates nor deletes", name)
 	}
 	if new != "" {
-		if ok, err := r.HasObject(plumbing.NewHash(new)); err != nil {
+		if ok, err := r.HasObjectSurely(plumbing.NewHash(new)); err != nil {
 			return err
 		} else if !ok {
 			return wiki.Errorf(wiki.EINVALID, "object %s is not in the repository", new)

@@ -243,8 +243,11 @@ func (r *Repo) reloadLocked() {
 	if r.st != nil {
 		r.st.Close()
 	}
-	r.st = r.newStorage(r.cache, maxOpenPacks)
+	// The packs are listed before the storage exists, whose index is read
+	// later: every pack named here is then in that index, so "the packs
+	// have not changed" never hides a pack the index lacks.
 	r.packs = r.listPacks()
+	r.st = r.newStorage(r.cache, maxOpenPacks)
 }
 
 func (r *Repo) newStorage(c cache.Object, openPacks int) *filesystem.Storage {
@@ -365,6 +368,18 @@ func (r *Repo) objectLocked(t plumbing.ObjectType, h plumbing.Hash) (*plumbing.M
 
 // HasObject reports whether the repository holds object h.
 func (r *Repo) HasObject(h plumbing.Hash) (bool, error) {
+	return r.hasObject(h, false)
+}
+
+// HasObjectSurely is HasObject that, before answering false, reads the
+// packs' indexes again. It is for checks whose "no" refuses a write (a ref
+// must point at an object that is there), not for the many lookups of a
+// push that expect misses.
+func (r *Repo) HasObjectSurely(h plumbing.Hash) (bool, error) {
+	return r.hasObject(h, true)
+}
+
+func (r *Repo) hasObject(h plumbing.Hash, sure bool) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
@@ -376,6 +391,13 @@ func (r *Repo) HasObject(h plumbing.Hash) (bool, error) {
 		err = r.st.HasEncodedObject(h)
 	}
 	r.forgetBrokenIndexLocked(err)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && sure {
+		// Before saying an object is not there, look again with an index
+		// read now: a view of the packs that missed one must never refuse
+		// a push whose pack is installed.
+		r.reloadLocked()
+		err = r.st.HasEncodedObject(h)
+	}
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return false, nil
 	}

@@ -235,6 +235,7 @@ func (r *Repo) resolvePrefix(prefix string, notFound error) (plumbing.Hash, erro
 	}
 	r.mu.Lock()
 	hashes, err := r.st.HashesWithPrefix(b)
+	r.forgetBrokenIndexLocked(err) // a failed load leaves go-git a partial index
 	r.mu.Unlock()
 	if err != nil {
 		return plumbing.ZeroHash, err
