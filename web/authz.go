@@ -84,13 +84,18 @@ func (s *Server) isPlatformAdmin(c *wiki.Caller) bool {
 
 // failNoWiki answers a request the resolver could not give a wiki: one that
 // does not exist or that the caller may not read (tenant.NoSuchWiki, the
-// same error for both). It is 404 on every route, except that git without
-// credentials is challenged (401): git sends credentials, or asks its
-// credential helper, only after a challenge. Unknown and private wikis get
-// that challenge alike, so it tells nothing either.
+// same error for both). It is 404 on every route, except that git and
+// feeds without credentials are challenged (401): their clients send
+// credentials, or ask a credential helper, only after a challenge. Unknown
+// and private wikis get that challenge alike, so it tells nothing either.
 func (s *Server) failNoWiki(w http.ResponseWriter, r *http.Request, err error) {
-	if tenant.IsNoSuchWiki(err) && strings.Contains(r.URL.Path, "/.git/") && wiki.CallerFrom(r.Context()).Anonymous() {
+	git, feed := strings.Contains(r.URL.Path, "/.git/"), strings.Contains(r.URL.Path, "/-/feed")
+	if tenant.IsNoSuchWiki(err) && (git || feed) && wiki.CallerFrom(r.Context()).Anonymous() {
 		err = wiki.Errorf(wiki.EUNAUTHORIZED, "Sign in to do this.")
+	}
+	if feed {
+		s.gitError(w, r, err) // feed readers get plain text, as from feedRoute
+		return
 	}
 	s.fail(w, r, err)
 }

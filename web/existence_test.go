@@ -121,6 +121,26 @@ func TestPrivateWikiExistenceDoesNotLeakInGit(t *testing.T) {
 	}
 }
 
+// TestPrivateWikiExistenceDoesNotLeakInFeeds: feeds authenticate like git,
+// so anonymous readers are challenged for a private wiki and a missing one
+// alike; signed-in strangers get 404 for both.
+func TestPrivateWikiExistenceDoesNotLeakInFeeds(t *testing.T) {
+	ts, token := existenceServer(t)
+	for _, c := range []struct {
+		r    Request
+		want int
+	}{
+		{Request{Path: "/-/feed"}, 401},
+		{Request{Path: "/-/feed/Plans"}, 401},
+		{Request{Path: "/-/feed", As: "mallory"}, 404},
+		{Request{Path: "/-/feed", Headers: map[string]string{"Authorization": "Basic " + basicAuth("x", token)}}, 404},
+	} {
+		if st := assertSameAnswer(t, ts, "acme", c.r); st != c.want {
+			t.Fatalf("%s: %d, want %d", c.r.Path, st, c.want)
+		}
+	}
+}
+
 func TestPrivateWikiExistenceDoesNotLeakInMCP(t *testing.T) {
 	ts, token := existenceServer(t)
 	mcpHeaders := map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
