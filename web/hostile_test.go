@@ -18,7 +18,7 @@ var hostilePaths = []string{
 	"/-/edit/..%2F..%2Fx", "/-/history/%2e%2e", "/-/files/Plans/..%2F..%2Frobot.db", "/-/static/../../robot.db",
 	"/-/api/pages/..%2F..", "/-/api/pages/.git/HEAD", "/-/api/search?q=%00%FF", "/-/api/pages?limit=-1&after=%00",
 	"/.git/info/refs?service=git-upload-pack", "/.git/info/refs?service=../../x", "/.git/objects/info/packs",
-	"/-/mcp", "/-/settings", "/-/nothing", "/-/raw/Plans",
+	"/-/mcp", "/-/settings", "/-/nothing", "/-/raw/Plans", "/-/feed", "/-/feed/Plans", "/-/feed/..%2F..",
 }
 
 // TestHostileInputsNoServerErrorNoLeak sends every hostile path with every
