@@ -26,9 +26,10 @@ type server struct {
 
 // startServe runs `warren serve` on a free loopback port and returns once
 // it listens (it prints its address).
-func startServe(t *testing.T, data string) *server {
+func startServe(t *testing.T, data string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(warrenBin, "serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "warn")
+	args := append([]string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "warn"}, extra...)
+	cmd := exec.Command(warrenBin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -99,15 +100,22 @@ func TestShutdownAnswersEveryAppliedWrite(t *testing.T) {
 	data := t.TempDir()
 	c := cli{t: t}
 	c.ok("wiki", "create", "--data", data, "--owner", "alice", "acme")
-	srv := startServe(t, data)
+	srv := startServe(t, data, "--write-rate", "0") // eight writers as one user: no rate limit
 	var answered atomic.Int64
 	results := make([][]write, 8)
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() { results[i] = writer(srv.addr, fmt.Sprintf("P%d", i), &answered) })
 	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
 	for answered.Load() < 80 { // well under way on every connection
-		runtime.Gosched()
+		select {
+		case <-done:
+			t.Fatalf("the writers stopped after %d answered writes, before the shutdown", answered.Load())
+		default:
+			runtime.Gosched()
+		}
 	}
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
