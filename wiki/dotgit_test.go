@@ -33,14 +33,18 @@ func TestIsDotGitFollowsGitsRules(t *testing.T) {
 }
 
 // TestValidatePageNameRefusesDisguisedDotGit: every disguise is refused
-// as a page name and as a file path, in any position.
+// in a file path, and as a folder of a page name (a page's own name is its
+// file's, "X.md", which no file system reads as ".git").
 func TestValidatePageNameRefusesDisguisedDotGit(t *testing.T) {
-	for _, name := range []string{"GIT~1/config", "Team/.git./hooks", "a/.g\u200cit", ".git::$INDEX_ALLOCATION/x", "x/.GIT"} {
-		if err := wiki.ValidatePageName(name); wiki.ErrorCode(err) != wiki.EINVALID {
-			t.Errorf("ValidatePageName(%q) = %v, want EINVALID", name, err)
+	for _, dir := range []string{"GIT~1", "Team/.git.", "a/.g\u200cit", ".git::$INDEX_ALLOCATION", "x/.GIT", "\ufeff.git"} {
+		if err := wiki.ValidatePageName(dir + "/Page"); wiki.ErrorCode(err) != wiki.EINVALID {
+			t.Errorf("ValidatePageName(%q) = %v, want EINVALID", dir+"/Page", err)
 		}
-		if err := wiki.ValidateFilePath(name + "/file.png"); wiki.ErrorCode(err) != wiki.EINVALID {
-			t.Errorf("ValidateFilePath(%q) = %v, want EINVALID", name, err)
+		if err := wiki.ValidateFilePath(dir + "/file.png"); wiki.ErrorCode(err) != wiki.EINVALID {
+			t.Errorf("ValidateFilePath(%q) = %v, want EINVALID", dir+"/file.png", err)
+		}
+		if err := wiki.ValidateFilePath(dir); wiki.ErrorCode(err) != wiki.EINVALID {
+			t.Errorf("ValidateFilePath(%q) = %v, want EINVALID", dir, err)
 		}
 	}
 }

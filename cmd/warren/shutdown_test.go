@@ -18,15 +18,15 @@ import (
 	"time"
 )
 
-// server is one `warren serve` process of the test.
-type server struct {
+// serveProc is one `warren serve` process of the test.
+type serveProc struct {
 	cmd  *exec.Cmd
 	addr string
 }
 
 // startServe runs `warren serve` on a free loopback port and returns once
 // it listens (it prints its address).
-func startServe(t *testing.T, data string, extra ...string) *server {
+func startServe(t *testing.T, data string, extra ...string) *serveProc {
 	t.Helper()
 	args := append([]string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "warn"}, extra...)
 	cmd := exec.Command(warrenBin, args...)
@@ -45,7 +45,7 @@ func startServe(t *testing.T, data string, extra ...string) *server {
 		t.Fatalf("serve did not start: %q %v", line, err)
 	}
 	go io.Copy(io.Discard, out)
-	return &server{cmd: cmd, addr: m[1]}
+	return &serveProc{cmd: cmd, addr: m[1]}
 }
 
 // write is one PUT a writer sent and what became of it.
