@@ -39,12 +39,11 @@ func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
 		}
 		link := deltaLink{p: p, off: off, start: off + int64(h.hdrLen), end: p.entryEnd(pos), size: h.size}
 		if h.typ <= ObjTag {
-			data, err = s.inflateEntry(p, link.start, link.end, h.size, s.cache.alloc(int(h.size)))
+			typ = h.typ
+			data, err = s.inflateWhole(link, typ, len(chain) > 0)
 			if err != nil {
 				return 0, nil, err
 			}
-			typ = h.typ
-			s.cache.put(p, off, typ, data)
 			break
 		}
 		if len(chain) >= maxDeltaChain {
@@ -80,6 +79,26 @@ func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
 		s.cache.put(l.p, l.off, typ, data)
 	}
 	return typ, data, nil
+}
+
+// inflateWhole inflates a whole (undeltified) entry. It is cached when it
+// may serve as a delta base: when a delta named it, or when it is a tree,
+// blob or tag, whose next versions delta against it. A commit read for
+// itself (a walk reads thousands, each once) goes into the store's scratch
+// buffer instead, so that it neither evicts bases nor makes garbage.
+func (s *ObjectStore) inflateWhole(l deltaLink, typ int, isBase bool) ([]byte, error) {
+	if !isBase && typ == ObjCommit {
+		data, err := s.inflateEntry(l.p, l.start, l.end, l.size, s.wbuf)
+		if err == nil {
+			s.wbuf = data
+		}
+		return data, err
+	}
+	data, err := s.inflateEntry(l.p, l.start, l.end, l.size, s.cache.alloc(int(l.size)))
+	if err == nil {
+		s.cache.put(l.p, l.off, typ, data)
+	}
+	return data, err
 }
 
 var errBadDelta = errors.New("invalid delta")

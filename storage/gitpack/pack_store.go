@@ -40,6 +40,7 @@ type ObjectStore struct {
 	zr     io.ReadCloser
 	cbuf   []byte
 	dbuf   []byte // the delta being applied
+	wbuf   []byte // the last whole object read that the cache does not keep
 	br     bytes.Reader
 	stamp  time.Time // objects/pack's mtime at the last scan
 }
