@@ -1,9 +1,6 @@
 package gitpack
 
-import (
-	"container/list"
-	"errors"
-)
+import "errors"
 
 // maxDeltaChain stops a corrupt pack whose REF_DELTA bases form a cycle.
 const maxDeltaChain = 10000
@@ -21,6 +18,9 @@ type deltaLink struct {
 // delta chain. Resolved objects are cached, so walking many versions of a
 // tree that delta against each other inflates each version once.
 func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
+	if s.cache == nil { // read after Close
+		s.cache = getDeltaCache()
+	}
 	var chain []deltaLink
 	var typ int
 	var data []byte
@@ -39,12 +39,11 @@ func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
 		}
 		link := deltaLink{p: p, off: off, start: off + int64(h.hdrLen), end: p.entryEnd(pos), size: h.size}
 		if h.typ <= ObjTag {
-			data, err = s.inflateEntry(p, link.start, link.end, h.size, nil)
+			typ = h.typ
+			data, err = s.inflateWhole(link, typ, len(chain) > 0)
 			if err != nil {
 				return 0, nil, err
 			}
-			typ = h.typ
-			s.cache.put(p, off, typ, data)
 			break
 		}
 		if len(chain) >= maxDeltaChain {
@@ -66,21 +65,40 @@ func (s *ObjectStore) readPacked(p *PackFile, off int64) (int, []byte, error) {
 		}
 		p, off = bp, bp.offsetAt(bpos)
 	}
-	var scratch []byte
 	for i := len(chain) - 1; i >= 0; i-- {
 		l := chain[i]
-		delta, err := s.inflateEntry(l.p, l.start, l.end, l.size, scratch)
+		delta, err := s.inflateEntry(l.p, l.start, l.end, l.size, s.dbuf)
 		if err != nil {
 			return 0, nil, err
 		}
-		scratch = delta
-		data, err = applyPackDelta(data, delta)
+		s.dbuf = delta
+		data, err = applyPackDeltaTo(s.cache.alloc(int(deltaTargetSize(delta))), data, delta)
 		if err != nil {
 			return 0, nil, packCorrupt(l.p.Path, err)
 		}
 		s.cache.put(l.p, l.off, typ, data)
 	}
 	return typ, data, nil
+}
+
+// inflateWhole inflates a whole (undeltified) entry. It is cached when it
+// may serve as a delta base: when a delta named it, or when it is a tree,
+// blob or tag, whose next versions delta against it. A commit read for
+// itself (a walk reads thousands, each once) goes into the store's scratch
+// buffer instead, so that it neither evicts bases nor makes garbage.
+func (s *ObjectStore) inflateWhole(l deltaLink, typ int, isBase bool) ([]byte, error) {
+	if !isBase && typ == ObjCommit {
+		data, err := s.inflateEntry(l.p, l.start, l.end, l.size, s.wbuf)
+		if err == nil {
+			s.wbuf = data
+		}
+		return data, err
+	}
+	data, err := s.inflateEntry(l.p, l.start, l.end, l.size, s.cache.alloc(int(l.size)))
+	if err == nil {
+		s.cache.put(l.p, l.off, typ, data)
+	}
+	return data, err
 }
 
 var errBadDelta = errors.New("invalid delta")
@@ -160,55 +178,4 @@ func deltaVarint(b []byte) (uint64, []byte, bool) {
 		}
 	}
 	return 0, nil, false
-}
-
-// deltaBaseCache keeps recently resolved objects, bounded by their total size.
-type deltaBaseCache struct {
-	max, used int
-	lru       *list.List
-	items     map[deltaCacheKey]*list.Element
-}
-
-type deltaCacheKey struct {
-	p   *PackFile
-	off int64
-}
-
-type deltaCacheItem struct {
-	key  deltaCacheKey
-	typ  int
-	data []byte
-}
-
-func newDeltaBaseCache(max int) *deltaBaseCache {
-	return &deltaBaseCache{max: max, lru: list.New(), items: map[deltaCacheKey]*list.Element{}}
-}
-
-func (c *deltaBaseCache) get(p *PackFile, off int64) (int, []byte, bool) {
-	e, ok := c.items[deltaCacheKey{p, off}]
-	if !ok {
-		return 0, nil, false
-	}
-	c.lru.MoveToFront(e)
-	it := e.Value.(*deltaCacheItem)
-	return it.typ, it.data, true
-}
-
-func (c *deltaBaseCache) put(p *PackFile, off int64, typ int, data []byte) {
-	if len(data) > c.max/4 {
-		return
-	}
-	k := deltaCacheKey{p, off}
-	if _, ok := c.items[k]; ok {
-		return
-	}
-	c.items[k] = c.lru.PushFront(&deltaCacheItem{key: k, typ: typ, data: data})
-	c.used += len(data)
-	for c.used > c.max {
-		e := c.lru.Back()
-		it := e.Value.(*deltaCacheItem)
-		c.lru.Remove(e)
-		delete(c.items, it.key)
-		c.used -= len(it.data)
-	}
 }

@@ -39,6 +39,8 @@ type ObjectStore struct {
 	cache  *deltaBaseCache
 	zr     io.ReadCloser
 	cbuf   []byte
+	dbuf   []byte // the delta being applied
+	wbuf   []byte // the last whole object read that the cache does not keep
 	br     bytes.Reader
 	stamp  time.Time // objects/pack's mtime at the last scan
 }
@@ -48,7 +50,7 @@ func OpenObjectStore(repoDir string) (*ObjectStore, error) {
 	s := &ObjectStore{
 		objDir: filepath.Join(repoDir, "objects"),
 		opened: map[string]bool{},
-		cache:  newDeltaBaseCache(16 << 20),
+		cache:  getDeltaCache(),
 	}
 	if _, err := s.rescan(); err != nil {
 		s.Close()
@@ -62,6 +64,10 @@ func (s *ObjectStore) Close() {
 		p.Close()
 	}
 	s.Packs = nil
+	if s.cache != nil {
+		s.cache.release()
+		s.cache = nil
+	}
 }
 
 // rescan opens packs that appeared since the last scan (a push or repack
@@ -132,7 +138,8 @@ func (s *ObjectStore) Has(h plumbing.Hash) bool {
 }
 
 // read returns an object's type and full content. The content may be
-// shared with the cache: callers must not modify it.
+// shared with the cache, whose buffers are reused: callers must not modify
+// it, and must copy what they keep past the store's next read.
 func (s *ObjectStore) Read(h plumbing.Hash) (int, []byte, error) {
 	if p, pos, ok := s.locate(h); ok {
 		return s.readPacked(p, p.offsetAt(pos))

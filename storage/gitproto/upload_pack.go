@@ -193,8 +193,7 @@ func (u *uploader) buildAndWrite(sb *sidebandWriter, progress bool) error {
 			say("Enumerating objects: %d\r", n)
 		}
 	}}
-	haves := append(append([]plumbing.Hash(nil), u.neg.haveObjs...), u.extraEdges...)
-	if err := walk.Enumerate(u.wants, haves); err != nil {
+	if err := u.enumerate(walk); err != nil {
 		return err
 	}
 	if u.req.caps["include-tag"] {
@@ -211,6 +210,20 @@ func (u *uploader) buildAndWrite(sb *sidebandWriter, progress bool) error {
 	s := pw.Stats
 	say("Total %d (delta %d), reused %d (delta %d), pack-reused 0\n", s.Total, s.Deltas, s.Reused, s.ReusedDeltas)
 	return nil
+}
+
+// enumerate lists the objects to send. A request for everything (a clone:
+// no common haves, no shallow boundary on either side) is answered from
+// the repository's reachability record when it has one for these wants.
+func (u *uploader) enumerate(walk *gitpack.ObjectWalk) error {
+	haves := append(append([]plumbing.Hash(nil), u.neg.haveObjs...), u.extraEdges...)
+	full := len(haves) == 0 && len(u.req.shallows) == 0 && len(u.g.Shallow) == 0 &&
+		u.req.depth == 0 && !u.req.deepenByRevList()
+	if !full {
+		return walk.Enumerate(u.wants, haves)
+	}
+	_, err := walk.EnumerateAll(u.wants)
+	return err
 }
 
 // includeTags adds the annotated tags whose target is in the pack, so that
