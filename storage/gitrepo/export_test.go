@@ -1,5 +1,10 @@
 package gitrepo
 
+// held keeps what HoldRefLock took reachable: an *os.File nobody refers to
+// is closed by its finalizer at the next collection, and closing the guard
+// file drops the kernel lock, as if the writer had died.
+var held []any
+
 // HoldRefLock takes main's ref lock the way an update does and returns
 // without releasing it, as a writer killed in the middle of an update
 // leaves it: the lock file stays, and the kernel lock stays with the
@@ -9,6 +14,7 @@ func HoldRefLock(r *Repo) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.lockFile(g, MainBranch)
+	f, err := r.lockFile(g, MainBranch)
+	held = append(held, g, f)
 	return err
 }

@@ -30,7 +30,12 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		fmt.Println("locked")
-		select {}
+		// Sleep, not select{}: with no other goroutine alive the runtime
+		// would end a select{} as a deadlock, and the dying child would
+		// drop the lock before the test looks.
+		for {
+			time.Sleep(time.Hour)
+		}
 	}
 	os.Exit(m.Run())
 }
