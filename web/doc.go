@@ -11,6 +11,6 @@
 // the operations metrics live in access_log.go and metrics_ops.go.
 //
 // Of the project it imports tenant, storage, storage/robot,
-// storage/gitproto, storage/gitrepo, web/thumb (image thumbnails), wiki
+// storage/gitproto, storage/gitrepo, wiki
 // and wiki/markdown.
 package web

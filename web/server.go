@@ -13,7 +13,6 @@ import (
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/tenant"
-	"github.com/warren-wiki/warren/web/thumb"
 	"github.com/warren-wiki/warren/wiki"
 	"golang.org/x/sync/semaphore"
 )
@@ -49,7 +48,7 @@ type Server struct {
 	// (--metrics-listen, MetricsHandler), not here. Otherwise it is served
 	// here to platform admins only.
 	MetricsElsewhere bool
-	Thumbs           *thumb.Thumbnailer // attachment thumbnails (ui_thumb.go); nil = defaults
+	Thumbs           *Thumbnailer // attachment thumbnails (ui_thumb.go); nil = defaults
 
 	once    sync.Once
 	handler http.Handler
@@ -59,7 +58,7 @@ type Server struct {
 	mcp     *mcpService     // the MCP endpoint of every wiki (mcp.go)
 	hooks   *webhookService // webhook events and deliveries (webhook_events.go)
 	usage   usageCounter    // requests and saves per wiki (usage.go)
-	thumbs  *thumb.Thumbnailer
+	thumbs  *Thumbnailer
 }
 
 // ServeHTTP builds the handler chain once and serves the request.
@@ -78,7 +77,7 @@ func (s *Server) build() {
 	s.ui = mustLoadUI()
 	s.thumbs = s.Thumbs
 	if s.thumbs == nil {
-		s.thumbs = &thumb.Thumbnailer{}
+		s.thumbs = &Thumbnailer{}
 	}
 	s.metrics = newMetrics(s.Registry)
 	resolver := &tenant.Resolver{

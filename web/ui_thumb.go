@@ -9,39 +9,38 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warren-wiki/warren/web/thumb"
 	"github.com/warren-wiki/warren/wiki"
 )
 
 // Thumbnails: /-/files/{page}/{file}?width=N is the image N pixels wide,
 // and ?thumbnail=N (An Otter Wiki's form; N defaults to 80) the image
-// fitting in an N×N square, both resized on the server (web/thumb) and
+// fitting in an N×N square, both resized on the server (thumb_image.go) and
 // never enlarged: an image already that small is served as it is. PNG,
 // JPEG, GIF (first frame) and WebP are resized; JPEG stays JPEG, the others
 // become PNG. AVIF cannot be decoded in pure Go, and a damaged image cannot
 // be decoded at all: both are served unchanged.
 // Asking for a thumbnail of a file that is not an image, or a size that is
-// 0, negative, over thumb.MaxWidth or not a number, is 400; an image with
+// 0, negative, over thumbMaxWidth or not a number, is 400; an image with
 // more pixels than thumbnails are made from is 413, without decoding it.
 
 // resizable are the image types thumbnails are made of.
 var resizable = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true}
 
 // thumbSpec reads ?width= or ?thumbnail= (false when neither is given).
-func thumbSpec(q url.Values) (thumb.Spec, bool, error) {
+func thumbSpec(q url.Values) (ThumbSpec, bool, error) {
 	if q.Has("width") {
-		n, err := thumb.ParseWidth(q.Get("width"))
-		return thumb.Spec{Width: n}, err == nil, err
+		n, err := parseThumbWidth(q.Get("width"))
+		return ThumbSpec{Width: n}, err == nil, err
 	}
 	if q.Has("thumbnail") {
 		v := q.Get("thumbnail")
 		if v == "" {
-			return thumb.Spec{Width: thumb.OtterDefault, Box: true}, true, nil
+			return ThumbSpec{Width: thumbOtterDefault, Box: true}, true, nil
 		}
-		n, err := thumb.ParseWidth(v)
-		return thumb.Spec{Width: n, Box: true}, err == nil, err
+		n, err := parseThumbWidth(v)
+		return ThumbSpec{Width: n, Box: true}, err == nil, err
 	}
-	return thumb.Spec{}, false, nil
+	return ThumbSpec{}, false, nil
 }
 
 // serveThumbnail answers a file request that asks for a thumbnail; it

@@ -1,4 +1,4 @@
-package thumb_test
+package web_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"image/png"
 	"testing"
 
-	"github.com/warren-wiki/warren/web/thumb"
+	"github.com/warren-wiki/warren/web"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -26,14 +26,14 @@ func pngOf(t *testing.T, w, h int) []byte {
 // the cache never holds more than its bound, and keeps the recent ones.
 func TestCacheStaysWithinItsBytes(t *testing.T) {
 	src := pngOf(t, 300, 300)
-	one, err := (&thumb.Thumbnailer{CacheBytes: -1}).Get(context.Background(), "x", src, thumb.Spec{Width: 100})
+	one, err := (&web.Thumbnailer{CacheBytes: -1}).Get(context.Background(), "x", src, web.ThumbSpec{Width: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
 	bound := int64(len(one.Data))*3 + 1
-	th := &thumb.Thumbnailer{CacheBytes: bound}
+	th := &web.Thumbnailer{CacheBytes: bound}
 	for i := range 10 {
-		if _, err := th.Get(context.Background(), fmt.Sprint("blob", i), src, thumb.Spec{Width: 100}); err != nil {
+		if _, err := th.Get(context.Background(), fmt.Sprint("blob", i), src, web.ThumbSpec{Width: 100}); err != nil {
 			t.Fatal(err)
 		}
 		if th.CachedBytes() > bound {
@@ -47,12 +47,12 @@ func TestCacheStaysWithinItsBytes(t *testing.T) {
 
 // TestPixelLimitRefusesBeforeDecoding: an image over MaxPixels is ETOOLARGE.
 func TestPixelLimitRefusesBeforeDecoding(t *testing.T) {
-	th := &thumb.Thumbnailer{MaxPixels: 100 * 100}
-	_, err := th.Get(context.Background(), "big", pngOf(t, 101, 100), thumb.Spec{Width: 10})
+	th := &web.Thumbnailer{MaxPixels: 100 * 100}
+	_, err := th.Get(context.Background(), "big", pngOf(t, 101, 100), web.ThumbSpec{Width: 10})
 	if wiki.ErrorCode(err) != wiki.ETOOLARGE {
 		t.Fatalf("101×100 with a 100×100 limit: %v", err)
 	}
-	if _, err := th.Get(context.Background(), "fits", pngOf(t, 100, 100), thumb.Spec{Width: 10}); err != nil {
+	if _, err := th.Get(context.Background(), "fits", pngOf(t, 100, 100), web.ThumbSpec{Width: 10}); err != nil {
 		t.Fatalf("100×100: %v", err)
 	}
 }
