@@ -13,7 +13,11 @@
 // wiki.PolicySource (robot.db, wired by cmd/warren); pushes are asked the
 // same through CheckWrite.
 //
+// Search itself (query syntax, folding, tiers, totals, snippets) lives in
+// internal/search; the root hands it the reader pool and keeps its totals
+// in the memo.
+//
 // It knows nothing of HTTP or of which wiki a request is for. Of the
-// project it imports gitrepo, sqlitedb, textdiff, internal/durable, schema
-// and wiki; no subpackage imports it.
+// project it imports gitrepo, sqlitedb, textdiff, internal/durable,
+// internal/search, schema and wiki; no subpackage imports it.
 package storage

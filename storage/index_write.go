@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -226,12 +227,12 @@ func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) erro
 	if err := ix.exec("ttlDelete", rowid); err != nil {
 		return err
 	}
-	body := searchText(r.Text)
-	err = ix.exec("ftsInsert", rowid, foldText(f.name), foldText(title), body, foldedWords(body))
+	body := search.Text(r.Text)
+	err = ix.exec("ftsInsert", rowid, search.FoldText(f.name), search.FoldText(title), body, search.FoldedWords(body))
 	if err != nil {
 		return err
 	}
-	if err := ix.exec("ttlInsert", rowid, foldText(f.name), foldText(title)); err != nil {
+	if err := ix.exec("ttlInsert", rowid, search.FoldText(f.name), search.FoldText(title)); err != nil {
 		return err
 	}
 	if err := ix.setTags(f.name, r.Tags); err != nil {
@@ -296,12 +297,6 @@ func (ix *indexWriter) setLinks(src string, targets []string) error {
 // cache stores rendered HTML under its blob and the renderer version.
 func (ix *indexWriter) cache(blob string, r *wiki.Rendered) error {
 	return ix.exec("cache", blob, ix.version, r.HTML, r.TOC)
-}
-
-// searchText drops the two control characters Search uses to mark hits in
-// snippets, so page text can never forge a <mark>.
-func searchText(s string) string {
-	return strings.NewReplacer(snippetOpen, " ", snippetClose, " ").Replace(s)
 }
 
 // setTags replaces a page's front-matter tags; the renderer has already

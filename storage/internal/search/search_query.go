@@ -1,4 +1,4 @@
-package storage
+package search
 
 import (
 	"strings"
@@ -107,7 +107,7 @@ func (pq *parsedQuery) tagFilter(q, col string, args ...any) (string, []any) {
 // phrase stays whole. Atoms without a letter or digit match nothing and
 // are dropped.
 func ftsString(a queryAtom) string {
-	t := foldText(a.text)
+	t := FoldText(a.text)
 	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return ""
 	}
@@ -160,8 +160,10 @@ var foldRunes = map[rune]string{
 	'þ': "th", 'Þ': "th", 'ı': "i", 'ﬁ': "fi", 'ﬂ': "fl",
 }
 
-// foldText folds what the tokenizer does not (see foldRunes).
-func foldText(s string) string {
+// FoldText folds what the tokenizer does not (see foldRunes); the indexer
+// stores names and titles through it and queries pass through it, so both
+// sides fold alike.
+func FoldText(s string) string {
 	if !strings.ContainsFunc(s, isFoldRune) {
 		return s
 	}
@@ -178,9 +180,9 @@ func foldText(s string) string {
 
 func isFoldRune(r rune) bool { _, ok := foldRunes[r]; return ok }
 
-// foldedWords lists the folded form of each word of s that folding
+// FoldedWords lists the folded form of each word of s that folding
 // changes, for the search index's fold column.
-func foldedWords(s string) string {
+func FoldedWords(s string) string {
 	if !strings.ContainsFunc(s, isFoldRune) {
 		return ""
 	}
@@ -189,7 +191,7 @@ func foldedWords(s string) string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		if strings.ContainsFunc(word, isFoldRune) {
-			out = append(out, foldText(word))
+			out = append(out, FoldText(word))
 		}
 	}
 	return strings.Join(out, " ")
