@@ -5,35 +5,32 @@ import (
 	"path"
 	"strings"
 
-	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// search is Search's body (see Search in wiki_ops.go): the search package
-// over the reader pool, its totals kept in the memo.
+// search is Search's body (see Search in wiki_ops.go): the wiki's
+// Searcher over the reader pool, made in OpenWiki.
 func (w *Wiki) search(ctx context.Context, q string, limit int, after string) (*wiki.SearchResult, error) {
-	s := search.Searcher{DB: w.DB.R, Totals: w.searchTotal}
-	return s.Search(ctx, q, limit, after)
+	return w.finder.Search(ctx, q, limit, after)
 }
 
-// memoSearchCount is the memo kind of search totals: counting every match
-// is the one part of a search whose cost grows with the matches, so a
-// query's total is kept until the indexes change.
-const memoSearchCount memoKind = 100
+// memoSearch is the memo kind of search answers (screens and totals).
+const memoSearch memoKind = 100
 
-// searchTotal answers a query's total from the memo, counting on a miss.
-func (w *Wiki) searchTotal(key string, count func() (int, error)) (int, error) {
-	k := memoKey{kind: memoSearchCount, name: key}
+// searchMemo is the Searcher's memo: the wiki's memo, so a search answer
+// lasts until the indexes change, like the answers of a page view.
+func (w *Wiki) searchMemo(key string, compute func() (any, int, error)) (any, error) {
+	k := memoKey{kind: memoSearch, name: key}
 	if v, ok := w.memo.get(k); ok {
-		return v.(int), nil
+		return v, nil
 	}
 	gen := w.memo.gen.Load()
-	n, err := count()
+	v, size, err := compute()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	w.memo.put(k, gen, n, 8)
-	return n, nil
+	w.memo.put(k, gen, v, size)
+	return v, nil
 }
 
 // backlinks is Backlinks' body: the pages whose links name this page, by

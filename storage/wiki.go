@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -38,6 +39,7 @@ type Wiki struct {
 	reads      readStmts                      // prepared statements of the page view
 	writes     writeStmts                     // prepared statements of the indexer
 	memo       memo                           // warm answers of page views, until the indexes change
+	finder     *search.Searcher               // search, its prepared statements (search.go)
 	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
 	prefs      prefsCache                     // the preferences, while wiki.db is unchanged
 	behind     atomic.Bool                    // a catch-up after a commit failed; reads retry it (index_heal.go)

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -59,6 +60,7 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		return nil, err
 	}
 	w := &Wiki{Slug: slug, Repo: repo, DB: db, Renderer: r, Base: base, Now: time.Now}
+	w.finder = &search.Searcher{DB: db.R, Memo: w.searchMemo}
 	for _, o := range opts {
 		o(w)
 	}
@@ -86,6 +88,7 @@ func (w *Wiki) Close() error {
 	}
 	if w.DB != nil {
 		w.closeReadStmts()
+		w.finder.Close()
 		closeStmts(w.writes.stmts)
 		errs = append(errs, w.DB.Close())
 	}

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -37,16 +38,20 @@ type searchTier struct {
 	match string
 }
 
-// Searcher searches one wiki.db.
+// Searcher searches one wiki.db. Its zero value is not usable: set DB.
+// It keeps the statements it prepares until Close.
 type Searcher struct {
 	// DB reads the search tables (wiki.db's reader pool).
-	DB sqlx.QueryerContext
-	// Totals, if set, answers a query's total from a cache valid until the
-	// indexes change, calling count only on a miss: counting every match
-	// is the one part of a search whose cost grows with the matches, so
-	// paging through the results, or the same search again, does not count
-	// twice. key names the query.
-	Totals func(key string, count func() (int, error)) (int, error)
+	DB *sqlx.DB
+	// Memo, if set, answers from a cache that holds until the indexes
+	// change, calling compute (which also says the answer's size in bytes)
+	// on a miss. Search keeps every screen it shows there, and each
+	// query's total: counting every match is the one part of a search
+	// whose cost grows with the matches, so paging through the results, or
+	// the same search again, does not count twice.
+	Memo func(key string, compute func() (val any, size int, err error)) (any, error)
+
+	stmts stmtCache
 }
 
 // Search returns one screen of at most limit hits (0 = the default, more
@@ -66,7 +71,34 @@ func (s *Searcher) Search(ctx context.Context, q string, limit int, after string
 	if err != nil {
 		return nil, err
 	}
+	key := "s\x00" + pq.key() + "\x00" + strconv.Itoa(limit) + "\x00" + after
+	v, err := s.memo(key, func() (any, int, error) {
+		res, err := s.screen(ctx, pq, limit, tier, last)
+		if err != nil {
+			return nil, 0, err
+		}
+		return res, resultSize(res), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cloneResult(v.(*wiki.SearchResult)), nil
+}
+
+// memo is Memo, or compute when there is none.
+func (s *Searcher) memo(key string, compute func() (any, int, error)) (any, error) {
+	if s.Memo == nil {
+		v, _, err := compute()
+		return v, err
+	}
+	return s.Memo(key, compute)
+}
+
+// screen reads one screen: the total, then the hits of each tier from the
+// cursor on, one more than the limit to know whether a next screen exists.
+func (s *Searcher) screen(ctx context.Context, pq *parsedQuery, limit, tier int, last int64) (*wiki.SearchResult, error) {
 	res := &searchPage{}
+	var err error
 	if res.Total, err = s.total(ctx, pq); err != nil {
 		return nil, err
 	}
@@ -94,6 +126,9 @@ func (s *Searcher) Search(ctx context.Context, q string, limit int, after string
 	return res.public(), nil
 }
 
+// Close releases the prepared statements; call it before DB closes.
+func (s *Searcher) Close() { s.stmts.close() }
+
 // parseCursor reads "<tier>.<rowid>" ("" = the start).
 func parseCursor(after string) (int, int64, error) {
 	if after == "" {
@@ -108,96 +143,22 @@ func parseCursor(after string) (int, int64, error) {
 	return tier, rowid, nil
 }
 
-// total is the number of pages the whole query matches, through Totals.
-func (s *Searcher) total(ctx context.Context, pq *parsedQuery) (int, error) {
-	count := func() (int, error) { return s.count(ctx, pq) }
-	if s.Totals == nil {
-		return count()
-	}
-	return s.Totals(pq.match+"\x00"+strings.Join(pq.tags, "\x00"), count)
-}
-
-// count counts the pages the whole query matches.
-func (s *Searcher) count(ctx context.Context, pq *parsedQuery) (int, error) {
-	q, args := pq.tagFilter(`SELECT count(*) FROM pages p WHERE 1 = 1`, "p.rowid")
-	if pq.match != "" {
-		q, args = pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", pq.match)
-	}
-	var n int
-	if err := sqlx.GetContext(ctx, s.DB, &n, q, args...); err != nil {
-		return 0, ftsError(err)
-	}
-	return n, nil
-}
-
-// hitRow is a hit as read, with the cursor that points just past it.
-type hitRow struct {
-	RowID   int64  `db:"rowid"`
-	Name    string `db:"name"`
-	Title   string `db:"title"`
-	Snippet string `db:"snippet"`
-	cursor  string
-}
-
-// tier reads up to n hits of one tier with rowid > from. Title hits come
-// from the small titles table (their snippet is the start of the text);
-// text hits from pages_fts, leaving out the title hits.
-func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from int64, n int) ([]hitRow, error) {
-	var q string
-	var args []any
-	switch {
-	case t.match == "": // tags only: no text to match or quote
-		q, args = pq.tagFilter(`SELECT p.rowid, p.name, p.title, '' AS snippet FROM pages p WHERE p.rowid > ?`, "p.rowid", from)
-		q += ` ORDER BY p.rowid LIMIT ?`
-	case t.n == 1:
-		q, args = pq.tagFilter(`
-			SELECT t.rowid, p.name, p.title, (SELECT substr(body, 1, 160) FROM pages_fts WHERE rowid = t.rowid) AS snippet
-			FROM titles_fts t JOIN pages p ON p.rowid = t.rowid
-			WHERE titles_fts MATCH ? AND t.rowid > ?`, "t.rowid", t.match, from)
-		if pq.negative != "" {
-			q += ` AND t.rowid NOT IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)`
-			args = append(args, pq.negative)
-		}
-		q += ` ORDER BY t.rowid LIMIT ?`
-	default:
-		q, args = pq.tagFilter(`
-			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
-			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
-			WHERE pages_fts MATCH ? AND f.rowid > ?
-			AND f.rowid NOT IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)`, "f.rowid", t.match, from, pq.positive)
-		q += ` ORDER BY f.rowid LIMIT ?`
-	}
-	var rows []hitRow
-	if err := sqlx.SelectContext(ctx, s.DB, &rows, q, append(args, n)...); err != nil {
-		return nil, ftsError(err)
-	}
-	for i := range rows {
-		rows[i].cursor = strconv.Itoa(t.n) + "." + strconv.FormatInt(rows[i].RowID, 10)
-	}
-	return rows, nil
-}
-
-// ftsError turns FTS5's complaint about a query it cannot parse (which the
-// quoting should make impossible) into EINVALID rather than a 500.
-func ftsError(err error) error {
-	if err != nil && strings.Contains(err.Error(), "fts5") {
-		return wiki.Errorf(wiki.EINVALID, "the search query could not be understood")
-	}
-	return err
-}
-
 // Text is a page's text as the search index stores it: without the two
 // control characters that mark hits in snippets, so page text can never
 // forge a <mark>.
 func Text(s string) string {
-	return strings.NewReplacer(snippetOpen, " ", snippetClose, " ").Replace(s)
+	return cleanReplacer.Replace(s)
 }
 
 // markSnippet escapes a snippet and turns the hit delimiters into <mark>.
 func markSnippet(s string) string {
-	s = html.EscapeString(s)
-	return strings.NewReplacer(snippetOpen, "<mark>", snippetClose, "</mark>").Replace(s)
+	return markReplacer.Replace(html.EscapeString(s))
 }
+
+var (
+	markReplacer  = strings.NewReplacer(snippetOpen, "<mark>", snippetClose, "</mark>")
+	cleanReplacer = strings.NewReplacer(snippetOpen, " ", snippetClose, " ")
+)
 
 // searchPage carries the hits of one screen before they become public.
 type searchPage struct {
@@ -212,4 +173,20 @@ func (p *searchPage) public() *wiki.SearchResult {
 		out.Hits[i] = wiki.SearchHit{Name: h.Name, Title: h.Title, Snippet: h.Snippet}
 	}
 	return out
+}
+
+// resultSize is roughly what a screen holds in memory, for the memo.
+func resultSize(r *wiki.SearchResult) int {
+	n := 64 + len(r.Next)
+	for _, h := range r.Hits {
+		n += 48 + len(h.Name) + len(h.Title) + len(h.Snippet)
+	}
+	return n
+}
+
+// cloneResult copies a remembered screen so callers may change theirs.
+func cloneResult(r *wiki.SearchResult) *wiki.SearchResult {
+	c := *r
+	c.Hits = slices.Clone(r.Hits)
+	return &c
 }

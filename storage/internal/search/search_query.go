@@ -94,6 +94,11 @@ func (pq *parsedQuery) tiers() []searchTier {
 	return []searchTier{{n: 1, match: pq.positive}, {n: 2, match: pq.match}}
 }
 
+// key names the query for the memo: its MATCH expression and its tags.
+func (pq *parsedQuery) key() string {
+	return pq.match + "\x00" + strings.Join(pq.tags, "\x00")
+}
+
 // tagFilter appends one condition per tag on the row id column col.
 func (pq *parsedQuery) tagFilter(q, col string, args ...any) (string, []any) {
 	for _, t := range pq.tags {

@@ -1,0 +1,160 @@
+package search
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// total is the number of pages the whole query matches, through Memo.
+func (s *Searcher) total(ctx context.Context, pq *parsedQuery) (int, error) {
+	v, err := s.memo("n\x00"+pq.key(), func() (any, int, error) {
+		n, err := s.count(ctx, pq)
+		return n, 8, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v.(int), nil
+}
+
+// count counts the pages the whole query matches.
+func (s *Searcher) count(ctx context.Context, pq *parsedQuery) (int, error) {
+	q, args := pq.tagFilter(`SELECT count(*) FROM pages p WHERE 1 = 1`, "p.rowid")
+	if pq.match != "" {
+		q, args = pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", pq.match)
+	}
+	var n int
+	if err := s.stmt(q).GetContext(ctx, &n, args...); err != nil {
+		return 0, ftsError(err)
+	}
+	return n, nil
+}
+
+// hitRow is a hit as read, with the cursor that points just past it.
+type hitRow struct {
+	RowID   int64  `db:"rowid"`
+	Name    string `db:"name"`
+	Title   string `db:"title"`
+	Snippet string `db:"snippet"`
+	cursor  string
+}
+
+// tier reads up to n hits of one tier with rowid > from. Title hits come
+// from the small titles table (their snippet is the start of the text);
+// text hits from pages_fts, leaving out the title hits.
+func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from int64, n int) ([]hitRow, error) {
+	var q string
+	var args []any
+	switch {
+	case t.match == "": // tags only: no text to match or quote
+		q, args = pq.tagFilter(`SELECT p.rowid, p.name, p.title, '' AS snippet FROM pages p WHERE p.rowid > ?`, "p.rowid", from)
+		q += ` ORDER BY p.rowid LIMIT ?`
+	case t.n == 1:
+		q, args = pq.tagFilter(`
+			SELECT t.rowid, p.name, p.title, (SELECT substr(body, 1, 160) FROM pages_fts WHERE rowid = t.rowid) AS snippet
+			FROM titles_fts t JOIN pages p ON p.rowid = t.rowid
+			WHERE titles_fts MATCH ? AND t.rowid > ?`, "t.rowid", t.match, from)
+		if pq.negative != "" {
+			q += ` AND t.rowid NOT IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH ?)`
+			args = append(args, pq.negative)
+		}
+		q += ` ORDER BY t.rowid LIMIT ?`
+	default:
+		q, args = pq.tagFilter(`
+			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
+			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
+			WHERE pages_fts MATCH ? AND f.rowid > ?
+			AND f.rowid NOT IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)`, "f.rowid", t.match, from, pq.positive)
+		q += ` ORDER BY f.rowid LIMIT ?`
+	}
+	var rows []hitRow
+	if err := s.stmt(q).SelectContext(ctx, &rows, append(args, n)...); err != nil {
+		return nil, ftsError(err)
+	}
+	for i := range rows {
+		rows[i].cursor = strconv.Itoa(t.n) + "." + strconv.FormatInt(rows[i].RowID, 10)
+	}
+	return rows, nil
+}
+
+// ftsError turns FTS5's complaint about a query it cannot parse (which the
+// quoting should make impossible) into EINVALID rather than a 500.
+func ftsError(err error) error {
+	if err != nil && strings.Contains(err.Error(), "fts5") {
+		return wiki.Errorf(wiki.EINVALID, "the search query could not be understood")
+	}
+	return err
+}
+
+// A search runs a handful of statement shapes (a tier, with or without
+// words to leave out, with as many tag filters as the query names), so
+// each is prepared once per open wiki and a search spends its time
+// reading, not parsing SQL.
+
+// maxStmts bounds the prepared shapes; a query of an unusual shape beyond
+// it runs unprepared.
+const maxStmts = 64
+
+// stmtCache holds a Searcher's prepared statements by their SQL text.
+type stmtCache struct {
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt // guarded by mu
+}
+
+// queryer is what a statement, prepared or not, offers a search.
+type queryer interface {
+	GetContext(ctx context.Context, dest any, args ...any) error
+	SelectContext(ctx context.Context, dest any, args ...any) error
+}
+
+// stmt returns q prepared, preparing it on first use, or q to run as is
+// when preparing fails or the cache is full.
+func (s *Searcher) stmt(q string) queryer {
+	c := &s.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[q]; ok {
+		return st
+	}
+	if len(c.stmts) >= maxStmts {
+		return unprepared{s.DB, q}
+	}
+	st, err := s.DB.Preparex(q)
+	if err != nil {
+		return unprepared{s.DB, q}
+	}
+	if c.stmts == nil {
+		c.stmts = make(map[string]*sqlx.Stmt)
+	}
+	c.stmts[q] = st
+	return st
+}
+
+// close releases the prepared statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts = nil
+}
+
+// unprepared runs its SQL text directly.
+type unprepared struct {
+	db *sqlx.DB
+	q  string
+}
+
+func (u unprepared) GetContext(ctx context.Context, dest any, args ...any) error {
+	return u.db.GetContext(ctx, dest, u.q, args...)
+}
+
+func (u unprepared) SelectContext(ctx context.Context, dest any, args ...any) error {
+	return u.db.SelectContext(ctx, dest, u.q, args...)
+}
