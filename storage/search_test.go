@@ -173,3 +173,30 @@ func sorted(names []string) string {
 	}
 	return strings.Join(s, " ")
 }
+
+// TestSearchSeesEveryChange: the memo keeps a search's answer only until
+// the indexes change — a save, an edit and a push are each found by the
+// very next search, total included.
+func TestSearchSeesEveryChange(t *testing.T) {
+	ctx := context.Background()
+	w := MustOpenWiki(t, map[string]string{"Home.md": "# Home\n\nnothing yet\n"})
+	want := func(step string, n int) {
+		t.Helper()
+		for range 2 { // the second answer comes from the memo
+			res, err := w.Search(ctx, "zebra", 10, "")
+			if err != nil || res.Total != n || len(res.Hits) != n {
+				t.Fatalf("%s: Search = %+v, %v; want %d hits", step, res, err, n)
+			}
+		}
+	}
+	want("before", 0)
+	res := w.mustSave(t, wiki.SaveRequest{Name: "Zoo", Content: []byte("# Zoo\n\na zebra\n")})
+	want("after a save", 1)
+	w.mustSave(t, wiki.SaveRequest{Name: "Zoo", Content: []byte("# Zoo\n\nno stripes\n"), BaseRevision: res.Revision})
+	want("after an edit", 0)
+	w.outOfBand(t, map[string]string{"Pushed.md": "# Pushed\n\nzebra crossing\n"}, "pushed by git")
+	if err := w.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("after a push", 1)
+}
