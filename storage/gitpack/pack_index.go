@@ -65,6 +65,10 @@ func openPackFileAt(packPath, idxPath string) (*PackFile, error) {
 	if p.data, err = mapPack(f, p.size); err != nil {
 		p.data = nil // fall back to ReadAt
 	}
+	if err := p.checkTrailer(idx); err != nil {
+		p.Close()
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -94,6 +98,19 @@ func (p *PackFile) parseIndex(idx []byte) error {
 	p.off64 = idx[pos : len(idx)-40]
 	if p.size < 32 {
 		return bad("pack too small")
+	}
+	return nil
+}
+
+// checkTrailer refuses a pack whose trailing checksum is not the one its
+// index records: a pack cut short, or an index of another pack.
+func (p *PackFile) checkTrailer(idx []byte) error {
+	trailer, err := p.readAt(p.size-20, p.size, nil)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(trailer, idx[len(idx)-40:len(idx)-20]) {
+		return wiki.Errorf(wiki.EINTERNAL, "pack %s does not match its index", p.Path)
 	}
 	return nil
 }
@@ -147,6 +164,10 @@ func (p *PackFile) find(h plumbing.Hash) (int, bool) {
 	}
 	return 0, false
 }
+
+// Size is the pack file's length in bytes, which a geometric repack
+// compares.
+func (p *PackFile) Size() int64 { return p.size }
 
 func (p *PackFile) HashAt(pos int) (h plumbing.Hash) {
 	copy(h[:], p.names[20*pos:])

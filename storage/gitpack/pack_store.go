@@ -97,6 +97,9 @@ func (s *ObjectStore) rescan() (bool, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
+		if err != nil && !PackComplete(name) {
+			continue // a save's pack cut short by a crash: garbage, see pack_complete.go
+		}
 		if err != nil {
 			return added, err
 		}

@@ -34,7 +34,7 @@ const staleTempAge = time.Hour
 // active (a CLI command, tests); a server uses a Repacker, which leaves
 // replaced files in place for a grace period.
 func Repack(ctx context.Context, repo *Repo) error {
-	res, err := repackRepo(ctx, repo, nil)
+	res, err := repackRepo(ctx, repo, nil, nil)
 	if err != nil || res == nil {
 		return err
 	}
@@ -69,9 +69,10 @@ func (res *repackResult) paths() []string {
 }
 
 // repackRepo writes the new pack and installs it; skip names files already
-// replaced by an earlier repack and awaiting removal. It returns nil when
-// there is nothing to consolidate.
-func repackRepo(ctx context.Context, repo *Repo, skip map[string]bool) (res *repackResult, err error) {
+// replaced by an earlier repack and awaiting removal; pick, if not nil,
+// chooses the packs to merge (with every loose object) instead of all. It
+// returns nil when there is nothing to consolidate.
+func repackRepo(ctx context.Context, repo *Repo, skip map[string]bool, pick func([]*gitpack.PackFile) []*gitpack.PackFile) (res *repackResult, err error) {
 	objDir := filepath.Join(repo.Dir(), "objects")
 	packDir := filepath.Join(objDir, "pack")
 	unlock, err := lockRepack(packDir)
@@ -86,16 +87,20 @@ func repackRepo(ctx context.Context, repo *Repo, skip map[string]bool) (res *rep
 	}
 	defer st.Close()
 	st.Packs = dropSkipped(st.Packs, skip)
+	chosen := st.Packs
+	if pick != nil {
+		chosen = pick(st.Packs)
+	}
 	loose, err := listLoose(objDir, skip)
 	if err != nil {
 		return nil, err
 	}
-	if len(st.Packs) <= 1 && len(loose) == 0 {
+	if len(chosen) <= 1 && len(loose) == 0 {
 		return nil, nil
 	}
 	send := gitpack.NewObjSet()
 	res = &repackResult{}
-	for _, p := range st.Packs {
+	for _, p := range chosen {
 		for pos := range p.N {
 			send.Add(p.HashAt(pos))
 		}
@@ -156,6 +161,26 @@ func removeStaleTemp(packDir string) {
 		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleTempAge {
 			os.Remove(filepath.Join(packDir, e.Name()))
 		}
+	}
+	removeCutShort(packDir, entries)
+}
+
+// removeCutShort removes the packs a crash cut short before they were
+// flushed (gitpack.PackComplete), once they are old: no ref names their
+// objects, and a young one may still be being written.
+func removeCutShort(packDir string, entries []os.DirEntry) {
+	for _, e := range entries {
+		base, ok := strings.CutSuffix(e.Name(), ".pack")
+		if !ok || !strings.HasPrefix(base, "pack-") {
+			continue
+		}
+		name := filepath.Join(packDir, e.Name())
+		fi, err := e.Info()
+		if err != nil || time.Since(fi.ModTime()) <= staleTempAge || gitpack.PackComplete(name) {
+			continue
+		}
+		os.Remove(filepath.Join(packDir, base+".idx"))
+		os.Remove(name)
 	}
 }
 

@@ -143,7 +143,7 @@ func (p *Repacker) repackOne(repo *Repo, skip map[string]bool) {
 	if p.ctx.Err() != nil || !p.needsRepack(repo, skip) {
 		return
 	}
-	res, err := repackRepo(p.ctx, repo, skip)
+	res, err := repackRepo(p.ctx, repo, skip, nil)
 	if err != nil {
 		if p.Logger != nil && p.ctx.Err() == nil {
 			p.Logger.Error("repack failed", "repo", repo.Dir(), "err", err)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/warren-wiki/warren/storage/gitpack"
 	"github.com/warren-wiki/warren/storage/internal/durable"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -45,13 +47,30 @@ type Repo struct {
 	mu    sync.Mutex
 	st    *filesystem.Storage // guarded by mu
 	cache cache.Object        // content-addressed, shared by every storage generation
-	packs []string            // pack files st was opened with; guarded by mu
+	packs []string            // pack files st was opened with, and those added since; guarded by mu
+
+	// fresh holds the objects commits of this process wrote since st was
+	// opened, which st does not index (repo_savepack.go); guarded by mu.
+	fresh      map[plumbing.Hash]*plumbing.MemoryObject
+	freshBytes int
+	packDir    *os.Root // objects/pack, opened on the first commit; guarded by mu
+	wholePacks map[string]bool // packs found whole (packIsWholeLocked); guarded by mu
+
+	// consolidating is set while a background merge of small packs runs;
+	// Close waits for it (bg) after cancelling it (stopBg).
+	consolidating atomic.Bool
+	bg            sync.WaitGroup
+	bgCtx         context.Context
+	stopBg        context.CancelFunc
 
 	// noSync skips every fsync. Only initRepoIn sets it, for a repository
 	// built in a private directory that its caller makes durable as a
 	// whole (CreateWikis syncs the file system once for many wikis).
 	noSync bool
 }
+
+// errClosed answers calls on a closed repository.
+var errClosed = wiki.Errorf(wiki.EINTERNAL, "repository is closed")
 
 // repoCacheSize bounds each open repository's decoded-object cache; many
 // wikis are open at once, so it stays small.
@@ -148,6 +167,7 @@ func OpenRepo(dir string) (*Repo, error) {
 		return nil, err
 	}
 	r := &Repo{dir: dir, root: root, cache: cache.NewObjectLRU(repoCacheSize)}
+	r.bgCtx, r.stopBg = context.WithCancel(context.Background())
 	r.mu.Lock()
 	r.reloadLocked()
 	r.mu.Unlock()
@@ -157,14 +177,21 @@ func OpenRepo(dir string) (*Repo, error) {
 // Dir is the repository's directory, for the smart-HTTP service.
 func (r *Repo) Dir() string { return r.dir }
 
-// Close releases open pack files.
+// Close releases open pack files, after stopping a background
+// consolidation of small packs.
 func (r *Repo) Close() error {
+	r.stopBg()
+	r.bg.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var err error
 	if r.st != nil {
 		err = r.st.Close()
 		r.st = nil
+	}
+	if r.packDir != nil {
+		err = errors.Join(err, r.packDir.Close())
+		r.packDir = nil
 	}
 	if r.root != nil {
 		err = errors.Join(err, r.root.Close())
@@ -201,18 +228,28 @@ func (r *Repo) reloadLocked() {
 	// have not changed" never hides a pack the index lacks.
 	r.packs = r.listPacks()
 	r.st = r.newStorage(r.cache, maxOpenPacks)
+	r.fresh, r.freshBytes = nil, 0
+	for base := range r.wholePacks { // forget removed packs
+		if _, found := slices.BinarySearch(r.packs, base); !found {
+			delete(r.wholePacks, base)
+		}
+	}
 }
 
 func (r *Repo) newStorage(c cache.Object, openPacks int) *filesystem.Storage {
-	fsys := completePacksFS{osfs.New(r.dir, osfs.WithBoundOS())}
+	fsys := completePacksFS{osfs.New(r.dir, osfs.WithBoundOS()), r.packIsWholeLocked}
 	return filesystem.NewStorageWithOptions(fsys, c, filesystem.Options{MaxOpenDescriptors: openPacks})
 }
 
 // completePacksFS hides from go-git a pack whose .idx is not there (yet):
 // go-git lists packs by their .pack file and fails every read when one has
 // no index, where git ignores it. A pack being installed by receive-pack,
-// or left half-installed by a crash, must not make the wiki unreadable.
-type completePacksFS struct{ billy.Filesystem }
+// or left half-installed or cut short by a crash, must not make the wiki
+// unreadable.
+type completePacksFS struct {
+	billy.Filesystem
+	whole func(base string) bool // see Repo.packIsWholeLocked
+}
 
 func (f completePacksFS) ReadDir(dir string) ([]os.FileInfo, error) {
 	infos, err := f.Filesystem.ReadDir(dir)
@@ -227,7 +264,7 @@ func (f completePacksFS) ReadDir(dir string) ([]os.FileInfo, error) {
 	}
 	kept := infos[:0:0]
 	for _, fi := range infos {
-		if base, ok := strings.CutSuffix(fi.Name(), ".pack"); !ok || idx[base] {
+		if base, ok := strings.CutSuffix(fi.Name(), ".pack"); !ok || (idx[base] && f.whole(base)) {
 			kept = append(kept, fi)
 		}
 	}
@@ -250,11 +287,28 @@ func (r *Repo) listPacks() []string {
 	}
 	var packs []string
 	for _, e := range entries {
-		if base, ok := strings.CutSuffix(e.Name(), ".pack"); ok && idx[base] {
+		if base, ok := strings.CutSuffix(e.Name(), ".pack"); ok && idx[base] && r.packIsWholeLocked(base) {
 			packs = append(packs, base)
 		}
 	}
 	return packs
+}
+
+// packIsWholeLocked checks a pack once (gitpack.PackComplete: a save's
+// pack cut short by a crash is passed over) and remembers the ones that
+// are whole: packs never change.
+func (r *Repo) packIsWholeLocked(base string) bool {
+	if r.wholePacks[base] {
+		return true
+	}
+	if !gitpack.PackComplete(filepath.Join(r.dir, "objects", "pack", base+".pack")) {
+		return false
+	}
+	if r.wholePacks == nil {
+		r.wholePacks = map[string]bool{}
+	}
+	r.wholePacks[base] = true
+	return true
 }
 
 func (r *Repo) packsChangedLocked() bool {
@@ -274,7 +328,10 @@ func (r *Repo) Object(t plumbing.ObjectType, h plumbing.Hash) (*plumbing.MemoryO
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
-		return nil, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+		return nil, errClosed
+	}
+	if m, ok := r.freshLocked(t, h); ok {
+		return m, nil
 	}
 	o, err := r.objectLocked(t, h)
 	if err != nil && r.packsChangedLocked() {
@@ -336,7 +393,10 @@ func (r *Repo) hasObject(h plumbing.Hash, sure bool) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
-		return false, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+		return false, errClosed
+	}
+	if _, ok := r.fresh[h]; ok {
+		return true, nil
 	}
 	err := r.st.HasEncodedObject(h)
 	if err != nil && r.packsChangedLocked() {
@@ -365,7 +425,10 @@ func (r *Repo) objectSize(h plumbing.Hash) (int64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.st == nil {
-		return 0, wiki.Errorf(wiki.EINTERNAL, "repository is closed")
+		return 0, errClosed
+	}
+	if m, ok := r.fresh[h]; ok {
+		return m.Size(), nil
 	}
 	size, err := r.st.EncodedObjectSize(h)
 	r.forgetBrokenIndexLocked(err)

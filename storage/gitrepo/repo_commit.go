@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/warren-wiki/warren/storage/gitpack"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -63,17 +64,19 @@ func (r *Repo) Commit(ctx context.Context, req CommitRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The objects are written unsynced and fsynced together with the ref's
-	// new value, all at once, before the ref moves: durable first, then
-	// named, for about the price of one flush.
-	pending, err := r.writeLooseObjects(b.objs)
+	// The objects are written as one pack, unsynced, and fsynced together
+	// with the ref's new value, all at once, before the ref moves: durable
+	// first, then named (repo_savepack.go).
+	pending, pack, err := r.writePack(b.objs)
 	defer closeAll(pending)
 	if err != nil {
 		return "", err
 	}
+	r.addFresh(pack, b.objs)
 	if err := r.casRef(MainBranch, parent, commitHash.String(), pending); err != nil {
 		return "", err
 	}
+	r.consolidateLater()
 	return commitHash.String(), nil
 }
 
@@ -117,7 +120,7 @@ func (r *Repo) loadDir(h plumbing.Hash) (*dirNode, error) {
 type treeBuilder struct {
 	r    *Repo
 	root *dirNode
-	objs []looseObject
+	objs []gitpack.PackObject
 }
 
 func (b *treeBuilder) apply(ch FileChange) error {
@@ -258,7 +261,7 @@ func identity(s, fallback string) string {
 
 func (b *treeBuilder) add(t plumbing.ObjectType, data []byte) plumbing.Hash {
 	h := plumbing.ComputeHash(t, data)
-	b.objs = append(b.objs, looseObject{hash: h, typ: t, data: data})
+	b.objs = append(b.objs, gitpack.PackObject{Hash: h, Type: t, Data: data})
 	return h
 }
 

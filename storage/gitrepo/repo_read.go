@@ -1,9 +1,11 @@
 package gitrepo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -234,8 +236,17 @@ func (r *Repo) resolvePrefix(prefix string, notFound error) (plumbing.Hash, erro
 		b[i] = unhex(prefix[2*i])<<4 | unhex(prefix[2*i+1])
 	}
 	r.mu.Lock()
+	if r.st == nil {
+		r.mu.Unlock()
+		return plumbing.ZeroHash, errClosed
+	}
 	hashes, err := r.st.HashesWithPrefix(b)
 	r.forgetBrokenIndexLocked(err) // a failed load leaves go-git a partial index
+	for h := range r.fresh {
+		if bytes.HasPrefix(h[:], b) && !slices.Contains(hashes, h) {
+			hashes = append(hashes, h)
+		}
+	}
 	r.mu.Unlock()
 	if err != nil {
 		return plumbing.ZeroHash, err

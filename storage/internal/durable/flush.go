@@ -13,12 +13,19 @@ import (
 // updates running at the same time in other wikis: a group commit the
 // kernel does for us, flushing only these files — unlike syncfs(2), which
 // writes back every dirty page of the file system, the neighbours' too.
+//
+// Writeback of every file is started first (startWriteback), so that their
+// blocks are allocated in one journal transaction and one commit covers
+// them all.
 func FlushTogether(files []*os.File) error {
 	switch len(files) {
 	case 0:
 		return nil
 	case 1:
 		return files[0].Sync()
+	}
+	for _, f := range files {
+		startWriteback(f)
 	}
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
