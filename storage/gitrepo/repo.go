@@ -53,7 +53,7 @@ type Repo struct {
 	// opened, which st does not index (repo_savepack.go); guarded by mu.
 	fresh      map[plumbing.Hash]*plumbing.MemoryObject
 	freshBytes int
-	packDir    *os.Root // objects/pack, opened on the first commit; guarded by mu
+	packDir    *os.Root        // objects/pack, opened on the first commit; guarded by mu
 	wholePacks map[string]bool // packs found whole (packIsWholeLocked); guarded by mu
 
 	// consolidating is set while a background merge of small packs runs;
