@@ -78,7 +78,7 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 	if cur != nil && bytes.Equal(content, current) {
 		res.Revision = cur.Revision // nothing to commit: saving unchanged text is not an edit
 	} else {
-		res.Revision, err = w.commit(ctx, req.Author, gitrepo.CommitRequest{
+		res.Revision, err = w.commitIndexed(ctx, req.Author, gitrepo.CommitRequest{
 			Parent:      head,
 			Changes:     []gitrepo.FileChange{{Path: file, Content: content}},
 			AuthorName:  req.Author.AuthorName(),
@@ -90,7 +90,6 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 			return nil, err
 		}
 		committed = true
-		w.afterCommit(ctx)
 	}
 	if !req.Author.Anonymous() {
 		// The save is made: a draft that cannot be dropped now (a full
@@ -100,6 +99,25 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 		}
 	}
 	return res, nil
+}
+
+// commitIndexed is commit (guard.go) followed by the index update, which
+// runs while the branch's last flush does (gitrepo's CommitStart): it
+// returns once both are done, so the save is acknowledged only when it is
+// durable, and a read after it finds the new revision. A failed index
+// update is not the save's failure: the index heals on the next read.
+func (w *Wiki) commitIndexed(ctx context.Context, author *wiki.Caller, req gitrepo.CommitRequest) (string, error) {
+	changes, added := pathChanges(req.Changes)
+	if err := w.CheckWrite(ctx, author, changes, added); err != nil {
+		return "", err
+	}
+	rev, flushed, err := w.Repo.CommitStart(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	w.size.grew(added)
+	w.afterCommit(ctx)
+	return rev, flushed()
 }
 
 // currentPage returns the indexed page and its content, or nil if absent.

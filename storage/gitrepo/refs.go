@@ -221,29 +221,43 @@ func (r *Repo) readPackedRefs() (map[string]string, error) {
 // together with the new value, all at once, before the lock is renamed
 // over the ref. The caller keeps and closes them.
 func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
+	flushed, err := r.casRefStart(name, old, new, pending)
+	if err != nil {
+		return err
+	}
+	return flushed()
+}
+
+// casRefStart is casRef that returns as soon as the ref has moved, with
+// the flush of the ref's directory (which makes the move durable) still
+// running: flushed waits for it and must be called. Everything the new
+// value names is durable before the ref moves; only the move itself is
+// not yet. The wait lets a caller do work that does not need the move to
+// be durable (a save's index update) meanwhile, and acknowledge after.
+func (r *Repo) casRefStart(name, old, new string, pending []*os.File) (flushed func() error, err error) {
 	if err := r.root.MkdirAll(path.Dir(name), 0o755); err != nil {
-		return wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
+		return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 	}
 	g, err := r.guard()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer g.release()
 	f, err := r.lockFile(g, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lock := name + ".lock"
 	if err := r.checkRefAt(name, old); err != nil {
 		f.Close()
 		r.root.Remove(lock)
-		return err
+		return nil, err
 	}
 	if new == "" {
-		return r.deleteRefLocked(g, f, name)
+		return noWait, r.deleteRefLocked(g, f, name)
 	}
 	if err := r.writeFlushed(f, lock, []byte(new+"\n"), pending); err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.root.Rename(lock, name); err != nil {
 		// An empty directory where the ref goes (left by deleted refs)
@@ -251,11 +265,14 @@ func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
 		fi, serr := r.root.Lstat(name)
 		if serr != nil || !fi.IsDir() || r.root.Remove(name) != nil || r.root.Rename(lock, name) != nil {
 			r.root.Remove(lock)
-			return wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
+			return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 		}
 	}
-	return r.syncRootDir(path.Dir(name))
+	return r.syncRootDirStart(path.Dir(name)), nil
 }
+
+// noWait is the flushed of an update with nothing left to flush.
+func noWait() error { return nil }
 
 // checkRefAt refuses the update unless ref name is at old (read under its
 // lock): ECONFLICT when it moved, EINVALID when it is symbolic.

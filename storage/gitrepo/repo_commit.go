@@ -26,43 +26,38 @@ var committer = object.Signature{Name: "warren", Email: "warren@localhost"}
 // ENOTFOUND; writing a file where a directory is, or below a file, is
 // EINVALID. In every error case nothing visible changes.
 func (r *Repo) Commit(ctx context.Context, req CommitRequest) (string, error) {
-	if err := ctx.Err(); err != nil {
+	id, flushed, err := r.CommitStart(ctx, req)
+	if err != nil {
 		return "", err
+	}
+	return id, flushed()
+}
+
+// CommitStart is Commit that returns as soon as the branch has moved,
+// while the last flush, the one that makes the move itself durable, still
+// runs: flushed waits for it, and must be called before the commit is
+// reported as made. Everything the commit names is durable before the
+// branch moves. A save uses the wait to bring its index up to the new
+// commit meanwhile. On error there is nothing to wait for.
+func (r *Repo) CommitStart(ctx context.Context, req CommitRequest) (id string, flushed func() error, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", nil, err
 	}
 	parent, err := normalizeID(req.Parent)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := validateChanges(req.Changes); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if cur, err := r.resolveRef(MainBranch); err != nil {
-		return "", err
+		return "", nil, err
 	} else if cur != parent {
-		return "", wiki.Errorf(wiki.ECONFLICT, "the wiki changed: main is at %s, not %s", short(cur), short(parent))
+		return "", nil, wiki.Errorf(wiki.ECONFLICT, "the wiki changed: main is at %s, not %s", short(cur), short(parent))
 	}
-	b := &treeBuilder{r: r, root: &dirNode{entries: map[string]object.TreeEntry{}}}
-	if parent != "" {
-		pc, err := r.commit(plumbing.NewHash(parent))
-		if err != nil {
-			return "", err
-		}
-		if b.root, err = r.loadDir(pc.TreeHash); err != nil {
-			return "", err
-		}
-	}
-	for _, ch := range req.Changes {
-		if err := b.apply(ch); err != nil {
-			return "", err
-		}
-	}
-	treeHash, _, err := b.write(b.root)
+	b, commitHash, err := r.build(parent, req)
 	if err != nil {
-		return "", err
-	}
-	commitHash, err := b.commit(treeHash, parent, req)
-	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// The objects are written as one pack, unsynced, and fsynced together
 	// with the ref's new value, all at once, before the ref moves: durable
@@ -70,14 +65,40 @@ func (r *Repo) Commit(ctx context.Context, req CommitRequest) (string, error) {
 	pending, pack, err := r.writePack(b.objs)
 	defer closeAll(pending)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	r.addFresh(pack, b.objs)
-	if err := r.casRef(MainBranch, parent, commitHash.String(), pending); err != nil {
-		return "", err
+	if flushed, err = r.casRefStart(MainBranch, parent, commitHash.String(), pending); err != nil {
+		return "", nil, err
 	}
 	r.consolidateLater()
-	return commitHash.String(), nil
+	return commitHash.String(), flushed, nil
+}
+
+// build makes the commit's trees and the commit on parent's tree, in
+// memory; b.objs are the objects to write.
+func (r *Repo) build(parent string, req CommitRequest) (*treeBuilder, plumbing.Hash, error) {
+	b := &treeBuilder{r: r, root: &dirNode{entries: map[string]object.TreeEntry{}}}
+	if parent != "" {
+		pc, err := r.commit(plumbing.NewHash(parent))
+		if err != nil {
+			return nil, plumbing.ZeroHash, err
+		}
+		if b.root, err = r.loadDir(pc.TreeHash); err != nil {
+			return nil, plumbing.ZeroHash, err
+		}
+	}
+	for _, ch := range req.Changes {
+		if err := b.apply(ch); err != nil {
+			return nil, plumbing.ZeroHash, err
+		}
+	}
+	treeHash, _, err := b.write(b.root)
+	if err != nil {
+		return nil, plumbing.ZeroHash, err
+	}
+	commitHash, err := b.commit(treeHash, parent, req)
+	return b, commitHash, err
 }
 
 // validateChanges refuses paths a page name could not have (.., absolute,

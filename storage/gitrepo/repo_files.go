@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"os"
+	"sync"
 
 	"github.com/warren-wiki/warren/storage/internal/durable"
 )
@@ -21,6 +22,24 @@ func (r *Repo) syncRootDir(name string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// syncRootDirStart starts syncRootDir on its own goroutine and returns
+// the wait for its result.
+func (r *Repo) syncRootDirStart(name string) func() error {
+	if r.noSync {
+		return noWait
+	}
+	f, err := r.root.Open(name)
+	if err != nil {
+		return func() error { return err }
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- f.Sync()
+		f.Close()
+	}()
+	return sync.OnceValue(func() error { return <-done })
 }
 
 // writeFlushed writes data to an open file and closes it, fsyncing it
