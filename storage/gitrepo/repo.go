@@ -274,20 +274,21 @@ func (f completePacksFS) ReadDir(dir string) ([]os.FileInfo, error) {
 // listPacks names the complete packs on disk (a pack counts once its index
 // is there too, as for git), to notice packs written or removed by someone
 // who did not call Reload (git gc, git repack).
+// It reads names only, without a stat per entry: a save calls it once.
 func (r *Repo) listPacks() []string {
-	entries, err := fs.ReadDir(r.root.FS(), "objects/pack")
+	names, err := r.packNamesLocked()
 	if err != nil {
 		return nil
 	}
 	idx := map[string]bool{}
-	for _, e := range entries {
-		if base, ok := strings.CutSuffix(e.Name(), ".idx"); ok {
+	for _, name := range names {
+		if base, ok := strings.CutSuffix(name, ".idx"); ok {
 			idx[base] = true
 		}
 	}
 	var packs []string
-	for _, e := range entries {
-		if base, ok := strings.CutSuffix(e.Name(), ".pack"); ok && idx[base] && r.packIsWholeLocked(base) {
+	for _, name := range names {
+		if base, ok := strings.CutSuffix(name, ".pack"); ok && idx[base] && r.packIsWholeLocked(base) {
 			packs = append(packs, base)
 		}
 	}

@@ -113,6 +113,10 @@ func reopenPack(dir *os.Root, base string) ([]*os.File, string, error) {
 func (r *Repo) packRoot() (*os.Root, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.packRootLocked()
+}
+
+func (r *Repo) packRootLocked() (*os.Root, error) {
 	if r.packDir != nil {
 		return r.packDir, nil
 	}
@@ -128,6 +132,22 @@ func (r *Repo) packRoot() (*os.Root, error) {
 	}
 	r.packDir = d
 	return d, nil
+}
+
+// packNamesLocked lists objects/pack, sorted.
+func (r *Repo) packNamesLocked() ([]string, error) {
+	d, err := r.packRootLocked()
+	if err != nil {
+		return nil, err
+	}
+	f, err := d.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	slices.Sort(names)
+	return names, err
 }
 
 // addFresh makes a pack this process wrote readable without reloading
