@@ -18,3 +18,9 @@ func HoldRefLock(r *Repo) error {
 	held = append(held, g, f)
 	return err
 }
+
+// GeometricSplit exposes the repack's choice of packs to roll up.
+var GeometricSplit = geometricSplit
+
+// MaxSmallPacks is the number of packs past which commits start a merge.
+const MaxSmallPacks = maxSmallPacks
