@@ -2,8 +2,9 @@
 // go-git's object layer: pack indexes (mmapped), delta application, an
 // object store over loose objects and packs, commit/tree/tag parsing and the
 // checks git's fsck applies, object sets and walks, the pack writer that
-// copies entries verbatim, and the incoming pack of a push (scan, delta
-// resolution, index, install).
+// copies entries verbatim, the small pack of a commit (encoded in memory),
+// the check that passes over packs a crash cut short, and the incoming pack
+// of a push (scan, delta resolution, index, install).
 //
 // Of the project it imports internal/durable and wiki — never gitrepo or
 // gitproto; what it needs of a repository it takes as the Objects interface.

@@ -15,9 +15,9 @@ import (
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// Repacking keeps a repository fast to serve: every push adds a pack and
-// every web save adds loose objects, and each extra pack is one more index
-// to search. A repack writes all packed and loose objects into one new pack
+// Repacking keeps a repository fast to serve: every push and every web
+// save adds a pack (older repositories also hold loose objects), and each
+// extra pack is one more index to search. A repack writes all packed and loose objects into one new pack
 // with the pack writer upload-pack uses, so existing entries (deltas
 // included) are copied verbatim rather than recompressed; the result is
 // indexed by a full parse with go-git, which also proves it complete before
