@@ -76,6 +76,7 @@ func (ix *Indexer) CatchUp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer plan.close()
 	return head, ix.caughtUp(ix.apply(ctx, plan))
 }
 

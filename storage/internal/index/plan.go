@@ -6,16 +6,26 @@ import (
 	"time"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
-	"github.com/warren-wiki/warren/wiki"
 )
 
-// indexPlan is what one catch-up will write.
+// indexPlan is what one catch-up will write. The commits are not held: the
+// walk describes them one at a time while apply writes the change log, and
+// the final state of each file comes from one comparison of trees (the
+// watermark's against head's, or head's listing), so a push of thousands
+// of commits reads each commit's trees once and renders each page once.
 type indexPlan struct {
 	head    string
-	rebuild bool                 // throw the derived tables away and describe head from scratch
-	commits []gitrepo.CommitInfo // commits to add to the change log, oldest first
-	files   []pageState          // the final state of every page file that changed
-	others  []fileState          // the final state of every other file that changed
+	rebuild bool               // throw the derived tables away and describe head from scratch
+	walk    *gitrepo.LogWalk   // the commits to add to the change log, oldest first; nil if none
+	changes []gitrepo.TreeFile // every file that differs at head (Blob "" when gone or not a regular file)
+}
+
+// close releases the walk; closing twice is harmless.
+func (p *indexPlan) close() {
+	if p.walk != nil {
+		p.walk.Close()
+		p.walk = nil
+	}
 }
 
 // pageState is one page file as the indexer will store it: the state at
@@ -33,6 +43,10 @@ type pageState struct {
 // rebuild: the latter when there is no watermark (fresh or deleted wiki.db)
 // or when the watermark is no longer an ancestor of head (a force push
 // rewrote history, so the change log must forget the dropped commits).
+// Ancestry is proven by a commit of the range whose first parent is mark
+// (LogWalk.HasChildOf), read from commit headers before any tree is
+// compared; a watermark reachable only through a merge's second parent
+// fails this test and costs a rebuild, which is correct, only slower.
 func (ix *Indexer) plan(ctx context.Context, mark, head string) (*indexPlan, error) {
 	p := &indexPlan{head: head}
 	if head == "" {
@@ -40,122 +54,102 @@ func (ix *Indexer) plan(ctx context.Context, mark, head string) (*indexPlan, err
 		return p, nil
 	}
 	if mark != "" {
-		commits, err := ix.Repo.Log(ctx, mark, head)
-		if err == nil && descendsFrom(commits, mark) {
-			return ix.planReplay(ctx, p, mark, commits)
+		walk, err := ix.Repo.StartLog(ctx, mark, head)
+		if err == nil && walk.HasChildOf(mark) {
+			p.walk = walk
+			return p, ix.planReplay(ctx, p, mark)
+		}
+		if err == nil {
+			walk.Close()
 		}
 	}
-	return ix.planRebuild(ctx, p)
-}
-
-// descendsFrom reports whether one of the commits is a child of mark, which
-// proves mark is an ancestor of head. A watermark reachable only through a
-// merge's second parent fails this test and costs a rebuild, which is
-// correct, only slower.
-func descendsFrom(commits []gitrepo.CommitInfo, mark string) bool {
-	for _, c := range commits {
-		if c.Parent == mark {
-			return true
-		}
-	}
-	return false
+	return p, ix.planRebuild(ctx, p)
 }
 
 // planReplay takes each file's final state from the tree diff between the
-// watermark and head (exact even across merges) and its revision from the
-// commits in between.
-func (ix *Indexer) planReplay(ctx context.Context, p *indexPlan, mark string, commits []gitrepo.CommitInfo) (*indexPlan, error) {
+// watermark and head (exact even across merges); apply takes its revision
+// from the commits in between.
+func (ix *Indexer) planReplay(ctx context.Context, p *indexPlan, mark string) error {
 	changes, err := ix.Repo.Diff(ctx, mark, p.head)
 	if err != nil {
-		return nil, err
-	}
-	p.commits = commits
-	last, err := ix.lastTouch(ctx, commits, p.head)
-	if err != nil {
-		return nil, err
+		p.close()
+		return err
 	}
 	for _, c := range changes {
 		blob := c.Blob
 		if c.Action == "deleted" || !RegularFile(c.Mode) {
 			blob = "" // gone, or now a symlink or submodule: not served
 		}
-		name, ok := PageName(c.Path)
-		if !ok {
-			p.others = appendFile(p.others, c.Path, blob)
-			continue
-		}
-		p.files = append(p.files, last.state(c.Path, name, blob))
+		p.changes = append(p.changes, gitrepo.TreeFile{Path: c.Path, Blob: blob})
 	}
-	sortStates(p.files)
-	return p, nil
+	return nil
 }
 
-// planRebuild describes every page file of head.
-func (ix *Indexer) planRebuild(ctx context.Context, p *indexPlan) (*indexPlan, error) {
+// planRebuild describes every regular file of head.
+func (ix *Indexer) planRebuild(ctx context.Context, p *indexPlan) error {
 	p.rebuild = true
-	commits, err := ix.Repo.Log(ctx, "", p.head)
+	walk, err := ix.Repo.StartLog(ctx, "", p.head)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	p.walk = walk
 	files, err := ix.Repo.ListFiles(ctx, p.head)
 	if err != nil {
-		return nil, err
-	}
-	p.commits = commits
-	last, err := ix.lastTouch(ctx, commits, p.head)
-	if err != nil {
-		return nil, err
+		p.close()
+		return err
 	}
 	for _, f := range files {
-		if !RegularFile(f.Mode) {
-			continue
+		if RegularFile(f.Mode) {
+			p.changes = append(p.changes, gitrepo.TreeFile{Path: f.Path, Blob: f.Blob})
 		}
+	}
+	return nil
+}
+
+// touch is the last commit (in log order) that changed a path.
+type touch struct {
+	id string
+	at time.Time
+}
+
+// touches maps each path to the last commit that changed it, filled while
+// the walk goes by.
+type touches struct {
+	byPath map[string]touch
+	head   *touch
+}
+
+// add records the paths one commit changed.
+func (t *touches) add(c *gitrepo.CommitInfo, head string) {
+	tc := touch{id: c.ID, at: c.Time}
+	for _, ch := range c.Changes {
+		t.byPath[ch.Path] = tc
+	}
+	if c.ID == head {
+		t.head = &tc
+	}
+}
+
+// states splits the plan's files into pages and other files, each page with
+// its revision; a file no commit in the range claims (possible only
+// through unusual merges) is attributed to head.
+func (p *indexPlan) states(t *touches) ([]pageState, []fileState) {
+	var pages []pageState
+	var others []fileState
+	for _, f := range p.changes {
 		name, ok := PageName(f.Path)
 		if !ok {
-			p.others = appendFile(p.others, f.Path, f.Blob)
+			others = appendFile(others, f.Path, f.Blob)
 			continue
 		}
-		p.files = append(p.files, last.state(f.Path, name, f.Blob))
-	}
-	sortStates(p.files)
-	return p, nil
-}
-
-// touches maps each path to the last commit (in log order) that changed it.
-type touches struct {
-	byPath map[string]*wiki.Revision
-	head   *wiki.Revision
-}
-
-// lastTouch indexes commits by the paths they changed.
-func (ix *Indexer) lastTouch(ctx context.Context, commits []gitrepo.CommitInfo, head string) (*touches, error) {
-	t := &touches{byPath: make(map[string]*wiki.Revision)}
-	for i := range commits {
-		for _, ch := range commits[i].Changes {
-			t.byPath[ch.Path] = &commits[i].Revision
+		rev, ok := t.byPath[f.Path]
+		if !ok {
+			rev = *t.head
 		}
-		if commits[i].ID == head {
-			t.head = &commits[i].Revision
-		}
+		pages = append(pages, pageState{file: f.Path, name: name, blob: f.Blob, revision: rev.id, at: rev.at})
 	}
-	if t.head == nil {
-		rev, err := ix.Repo.Revision(ctx, head)
-		if err != nil {
-			return nil, err
-		}
-		t.head = &rev
-	}
-	return t, nil
-}
-
-// state builds a file's final state; a file no commit in the range claims
-// (possible only through unusual merges) is attributed to head.
-func (t *touches) state(file, name, blob string) pageState {
-	rev := t.byPath[file]
-	if rev == nil {
-		rev = t.head
-	}
-	return pageState{file: file, name: name, blob: blob, revision: rev.ID, at: rev.Time}
+	sortStates(pages)
+	return pages, others
 }
 
 // sortStates puts removals first, so that a page whose file changed name

@@ -25,7 +25,7 @@ const maxRenamePairs = 400
 type rename struct{ from, to string }
 
 // commitRenames pairs the page files a commit deleted with those it added.
-func (ix *Indexer) commitRenames(ctx context.Context, c *gitrepo.CommitInfo) ([]rename, error) {
+func commitRenames(ctx context.Context, blobs blobReader, c *gitrepo.CommitInfo) ([]rename, error) {
 	var gone, added []gitrepo.TreeChange
 	for _, ch := range c.Changes {
 		if _, ok := PageName(ch.Path); !ok {
@@ -45,7 +45,7 @@ func (ix *Indexer) commitRenames(ctx context.Context, c *gitrepo.CommitInfo) ([]
 	if len(gone) == 0 || len(added) == 0 || len(gone)*len(added) > maxRenamePairs {
 		return out, nil
 	}
-	similar, err := ix.similarRenames(ctx, gone, added)
+	similar, err := similarRenames(ctx, blobs, gone, added)
 	return append(out, similar...), err
 }
 
@@ -83,10 +83,10 @@ func exactRenames(gone, added []gitrepo.TreeChange) ([]rename, []gitrepo.TreeCha
 
 // similarRenames pairs each deleted file with the most similar added one,
 // if at least half their lines agree.
-func (ix *Indexer) similarRenames(ctx context.Context, gone, added []gitrepo.TreeChange) ([]rename, error) {
+func similarRenames(ctx context.Context, blobs blobReader, gone, added []gitrepo.TreeChange) ([]rename, error) {
 	texts := make([][]byte, len(added))
 	for j, a := range added {
-		b, err := ix.Repo.ReadBlob(ctx, a.Blob)
+		b, err := blobs.ReadBlob(ctx, a.Blob)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +95,7 @@ func (ix *Indexer) similarRenames(ctx context.Context, gone, added []gitrepo.Tre
 	var out []rename
 	used := make([]bool, len(added))
 	for _, g := range gone {
-		old, err := ix.Repo.ReadBlob(ctx, g.OldBlob)
+		old, err := blobs.ReadBlob(ctx, g.OldBlob)
 		if err != nil {
 			return nil, err
 		}

@@ -15,9 +15,16 @@ import (
 // indexWriter holds the statements one Sync runs many times, prepared once.
 type indexWriter struct {
 	ctx     context.Context
+	blobs   blobReader // where this catch-up reads blobs
 	tx      *sqlx.Tx
 	version int
 	stmts   map[string]*sqlx.Stmt
+}
+
+// blobReader reads a blob's content by id: the walk's object store while
+// the commits are written (renames compare texts), the repository after.
+type blobReader interface {
+	ReadBlob(ctx context.Context, id string) ([]byte, error)
 }
 
 // Statements of the indexer, by short name.
