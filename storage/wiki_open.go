@@ -90,7 +90,9 @@ func (w *Wiki) Close() error {
 	}
 	if w.DB != nil {
 		w.closeReadStmts()
-		w.finder.Close()
+		if w.finder != nil {
+			w.finder.Close()
+		}
 		if w.indexer != nil {
 			w.indexer.Close()
 		}
