@@ -7,7 +7,8 @@
 // commit view, restore, three-way revert), moves with link rewriting and
 // redirects derived from git's renames, folders, tags and feed entries. The
 // indexes catch up from a watermark after any ref update, so a crash or an
-// out-of-band push heals on the next open. Every change to the main branch
+// out-of-band push heals on the next open; storage/internal/index keeps
+// them, and this package wires it (index.go). Every change to the main branch
 // goes through one guarded commit that applies the wiki's write policy —
 // protected paths for the author's role, and quotas — which it asks of a
 // wiki.PolicySource (robot.db, wired by cmd/warren); pushes are asked the
@@ -19,5 +20,6 @@
 //
 // It knows nothing of HTTP or of which wiki a request is for. Of the
 // project it imports gitrepo, sqlitedb, textdiff, internal/durable,
-// internal/search, schema and wiki; no subpackage imports it.
+// internal/index, internal/search, schema and wiki; no subpackage imports
+// it.
 package storage

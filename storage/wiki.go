@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/index"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -35,14 +36,12 @@ type Wiki struct {
 	styleStamp atomic.Pointer[dbStamp]
 	style      atomic.Pointer[wiki.LinkStyle] // the wikilink style in force (link_style.go)
 	write      sync.Mutex                     // the wiki's write lock
-	index      sync.Mutex                     // serializes index catch-up
 	reads      readStmts                      // prepared statements of the page view
-	writes     writeStmts                     // prepared statements of the indexer
+	indexer    *index.Indexer                 // keeps the derived tables (index.go)
 	memo       memo                           // warm answers of page views, until the indexes change
 	finder     *search.Searcher               // search, its prepared statements (search.go)
 	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
 	prefs      prefsCache                     // the preferences, while wiki.db is unchanged
-	behind     atomic.Bool                    // a catch-up after a commit failed; reads retry it (index_heal.go)
 }
 
 // Lock takes the wiki's write lock. Readers never take it.

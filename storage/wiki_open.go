@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/index"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -21,10 +22,10 @@ import (
 
 // Keys of the indexer's state in wiki.db's meta table.
 const (
-	metaIndexed  = "indexed_commit" // the commit the derived tables describe
+	metaIndexed  = index.MarkKey    // the commit the derived tables describe
 	metaBase     = "render_base"    // the URL base baked into cached HTML
 	metaRenderer = "render_version" // the renderer version the indexes were built with
-	timeLayout   = time.RFC3339Nano // how times are stored in wiki.db (UTC)
+	timeLayout   = index.TimeLayout // how times are stored in wiki.db (UTC)
 )
 
 // OpenWiki opens one wiki's directory (DATA/wikis/<slug>): its bare
@@ -64,6 +65,7 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 	for _, o := range opts {
 		o(w)
 	}
+	w.indexer = w.newIndexer()
 	if err := w.loadLinkStyle(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -88,8 +90,12 @@ func (w *Wiki) Close() error {
 	}
 	if w.DB != nil {
 		w.closeReadStmts()
-		w.finder.Close()
-		closeStmts(w.writes.stmts)
+		if w.finder != nil {
+			w.finder.Close()
+		}
+		if w.indexer != nil {
+			w.indexer.Close()
+		}
 		errs = append(errs, w.DB.Close())
 	}
 	return errors.Join(errs...)

@@ -108,11 +108,7 @@ func (w *Wiki) Draft(ctx context.Context, name, author string) (content []byte, 
 // update (web save or push), so a crash or an out-of-band push heals.
 // A failure leaves the indexes marked as behind, so reads retry it.
 func (w *Wiki) Sync(ctx context.Context) error {
-	err := w.sync(ctx)
-	if err != nil {
-		w.behind.Store(true)
-	}
-	return err
+	return w.indexer.Sync(ctx)
 }
 
 // Revision describes one commit of the wiki (author, time, message), for a

@@ -24,7 +24,6 @@ func (w *Wiki) writeOp(ctx context.Context, op func(head string) error) error {
 		if err != nil {
 			return noSpace(err)
 		}
-		w.behind.Store(false)
 		err = op(head)
 		if attempt > 0 || !lostRace(err) {
 			return noSpace(err)

@@ -51,35 +51,3 @@ func (w *Wiki) closeReadStmts() {
 		}
 	}
 }
-
-// writeStmts holds the indexer's statements, prepared once per open wiki on
-// the single-connection writer: a save then binds them to its transaction
-// instead of parsing ten statements again.
-type writeStmts struct {
-	once  sync.Once
-	stmts map[string]*sqlx.Stmt
-}
-
-// indexStmts returns the prepared indexer statements, preparing them on
-// first use; nil if preparing failed (apply then prepares per transaction).
-func (w *Wiki) indexStmts() map[string]*sqlx.Stmt {
-	w.writes.once.Do(func() {
-		stmts := make(map[string]*sqlx.Stmt, len(indexSQL))
-		for name, q := range indexSQL {
-			st, err := w.DB.W.Preparex(q)
-			if err != nil {
-				closeStmts(stmts)
-				return
-			}
-			stmts[name] = st
-		}
-		w.writes.stmts = stmts
-	})
-	return w.writes.stmts
-}
-
-func closeStmts(stmts map[string]*sqlx.Stmt) {
-	for _, st := range stmts {
-		st.Close()
-	}
-}

@@ -225,10 +225,14 @@ func skipBefore(old []byte, e *TreeEntry) (rest []byte, sub plumbing.Hash, same 
 // CompareTrees calls fn for each entry that differs between trees a and b,
 // in git's order: x is a's entry (nil if a has none under that name and
 // kind), y is b's. A file and a subtree of one name are two entries.
-// Entries equal byte for byte are skipped, decoding only one side.
+// Entries equal byte for byte are skipped, decoding only one side. x and
+// y are valid only during the call.
 func CompareTrees(a, b []byte, fn func(x, y *TreeEntry) error) error {
+	// fn gets pointers, so x and y live on the heap: one pair per call,
+	// not one per entry (a history walk compares millions of entries).
+	var x, y TreeEntry
 	for len(a) > 0 || len(b) > 0 {
-		var x, y TreeEntry
+		x, y = TreeEntry{}, TreeEntry{}
 		var nx, ny int
 		var err error
 		if len(a) > 0 {

@@ -1,4 +1,4 @@
-package storage
+package index
 
 import (
 	"path"
@@ -28,21 +28,21 @@ func appendFile(s []fileState, p, blob string) []fileState {
 }
 
 // putFile stores or drops one file of the files table.
-func (ix *indexWriter) putFile(f fileState) error {
+func (wr *indexWriter) putFile(f fileState) error {
 	if f.blob == "" {
-		return ix.exec("dropFile", f.path)
+		return wr.exec("dropFile", f.path)
 	}
-	return ix.exec("putFile", f.path, strings.ToLower(f.path), strings.ToLower(path.Base(f.path)), f.blob)
+	return wr.exec("putFile", f.path, strings.ToLower(f.path), strings.ToLower(path.Base(f.path)), f.blob)
 }
 
 // setAliases replaces a page's aliases by their keys.
-func (ix *indexWriter) setAliases(page string, aliases []string) error {
-	if err := ix.exec("unalias", page); err != nil {
+func (wr *indexWriter) setAliases(page string, aliases []string) error {
+	if err := wr.exec("unalias", page); err != nil {
 		return err
 	}
 	for _, a := range aliases {
 		if k := wiki.NameKey(strings.TrimSpace(a)); k != "" && len(k) <= 1024 {
-			if err := ix.exec("alias", k, page); err != nil {
+			if err := wr.exec("alias", k, page); err != nil {
 				return err
 			}
 		}

@@ -1,4 +1,4 @@
-package storage
+package index
 
 import (
 	"context"
@@ -9,92 +9,22 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/storage/gitrepo"
-	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/wiki"
 )
-
-// apply writes a plan in one writer transaction, watermark included, so
-// readers see either the old index or the new one, never a mix.
-func (w *Wiki) apply(ctx context.Context, p *indexPlan) error {
-	// Prepare before BEGIN: the writer has one connection, and the
-	// transaction below holds it until commit.
-	stmts := w.indexStmts()
-	tx, err := w.DB.W.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	defer w.memo.changed() // runs once the commit below is done (or failed)
-	ix, err := newIndexWriter(ctx, tx, w.Renderer.Version(), stmts)
-	if err != nil {
-		return err
-	}
-	defer ix.close()
-	if p.rebuild {
-		if err := ix.clear(); err != nil {
-			return err
-		}
-	}
-	for i := range p.commits {
-		if err := ix.addChanges(&p.commits[i]); err != nil {
-			return err
-		}
-		if err := w.indexRenames(ix, &p.commits[i]); err != nil {
-			return err
-		}
-	}
-	for _, f := range p.files {
-		if err := w.indexFile(ix, f); err != nil {
-			return err
-		}
-	}
-	for _, f := range p.others {
-		if err := ix.putFile(f); err != nil {
-			return err
-		}
-	}
-	if p.rebuild {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
-			return err
-		}
-	}
-	if err := setMeta(ctx, tx, metaIndexed, p.head); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// indexFile reads and renders one page's final blob and stores all that is
-// derived from it; the HTML goes into the render cache so the first view
-// after a save or push is already warm.
-func (w *Wiki) indexFile(ix *indexWriter, f pageState) error {
-	if f.blob == "" {
-		return ix.removePage(f)
-	}
-	content, err := w.Repo.ReadBlob(ix.ctx, f.blob)
-	if err != nil {
-		return err
-	}
-	r, err := w.Renderer.Render(content, w.renderOptions(f.name))
-	if err != nil || r == nil {
-		// A page the renderer cannot handle stays findable by its raw text.
-		r = &wiki.Rendered{Text: string(content)}
-	} else if err := ix.cache(f.blob, r); err != nil {
-		return err
-	}
-	title := r.Title // the front matter's title wins
-	if title == "" {
-		title = pageTitle(f.name, content)
-	}
-	return ix.putPage(f, title, r)
-}
 
 // indexWriter holds the statements one Sync runs many times, prepared once.
 type indexWriter struct {
 	ctx     context.Context
+	blobs   blobReader // where this catch-up reads blobs
 	tx      *sqlx.Tx
 	version int
 	stmts   map[string]*sqlx.Stmt
+}
+
+// blobReader reads a blob's content by id: the walk's object store while
+// the commits are written (renames compare texts), the repository after.
+type blobReader interface {
+	ReadBlob(ctx context.Context, id string) ([]byte, error)
 }
 
 // Statements of the indexer, by short name.
@@ -129,25 +59,11 @@ var indexSQL = map[string]string{
 	"dropFile": `DELETE FROM files WHERE path = ?`,
 }
 
-// indexRenames records the pages a commit renamed as redirects.
-func (w *Wiki) indexRenames(ix *indexWriter, c *gitrepo.CommitInfo) error {
-	renames, err := w.commitRenames(ix.ctx, c)
-	if err != nil {
-		return err
-	}
-	for _, r := range renames {
-		if err := ix.addRedirect(r, c.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // newIndexWriter binds the statements to tx: those prepared on the writer
 // once per open wiki (prepared, nil if that failed) are reused, since the
 // writer has a single connection; the rest are prepared here.
 func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int, prepared map[string]*sqlx.Stmt) (*indexWriter, error) {
-	ix := &indexWriter{ctx: ctx, tx: tx, version: version, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
+	wr := &indexWriter{ctx: ctx, tx: tx, version: version, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
 	for name, q := range indexSQL {
 		var st *sqlx.Stmt
 		var err error
@@ -157,30 +73,30 @@ func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int, prepared map[
 			st, err = tx.PreparexContext(ctx, q)
 		}
 		if err != nil {
-			ix.close()
+			wr.close()
 			return nil, err
 		}
-		ix.stmts[name] = st
+		wr.stmts[name] = st
 	}
-	return ix, nil
+	return wr, nil
 }
 
-func (ix *indexWriter) close() {
-	for _, st := range ix.stmts {
+func (wr *indexWriter) close() {
+	for _, st := range wr.stmts {
 		st.Close()
 	}
 }
 
-func (ix *indexWriter) exec(name string, args ...any) error {
-	_, err := ix.stmts[name].ExecContext(ix.ctx, args...)
+func (wr *indexWriter) exec(name string, args ...any) error {
+	_, err := wr.stmts[name].ExecContext(wr.ctx, args...)
 	return err
 }
 
 // clear empties the derived tables before a rebuild. The render cache is
 // kept: it is keyed by blob, so what it holds is still right.
-func (ix *indexWriter) clear() error {
+func (wr *indexWriter) clear() error {
 	for _, t := range []string{"pages", "pages_fts", "links", "changes", "page_tags", "redirects", "titles_fts", "aliases", "files"} {
-		if _, err := ix.tx.ExecContext(ix.ctx, "DELETE FROM "+t); err != nil {
+		if _, err := wr.tx.ExecContext(wr.ctx, "DELETE FROM "+t); err != nil {
 			return err
 		}
 	}
@@ -188,14 +104,14 @@ func (ix *indexWriter) clear() error {
 }
 
 // addChanges records one change-log row per page the commit touched.
-func (ix *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
+func (wr *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
 	for _, ch := range c.Changes {
-		name, ok := pageName(ch.Path)
+		name, ok := PageName(ch.Path)
 		if !ok {
 			continue
 		}
 		msg := strings.TrimSpace(c.Message)
-		if err := ix.exec("change", c.ID, name, ch.Action, c.Author, msg, formatTime(c.Time)); err != nil {
+		if err := wr.exec("change", c.ID, name, ch.Action, c.Author, msg, formatTime(c.Time)); err != nil {
 			return err
 		}
 	}
@@ -205,88 +121,86 @@ func (ix *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
 // putPage stores a page's row, search text and outgoing links. The FTS row
 // shares the page row's rowid, which an upsert keeps, so replacing a page's
 // text never scans the search table.
-func (ix *indexWriter) putPage(f pageState, title string, r *wiki.Rendered) error {
+func (wr *indexWriter) putPage(f pageState, s SearchRow, title string, r *wiki.Rendered) error {
 	var old string
-	err := ix.stmts["oldBlob"].GetContext(ix.ctx, &old, f.name)
+	err := wr.stmts["oldBlob"].GetContext(wr.ctx, &old, f.name)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	var rowid int64
-	err = ix.stmts["upsert"].GetContext(ix.ctx, &rowid,
+	err = wr.stmts["upsert"].GetContext(wr.ctx, &rowid,
 		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file,
 		wiki.NameKey(f.name), wiki.NameKey(path.Base(f.name)), wiki.IsChromePage(f.name))
 	if err != nil {
 		return err
 	}
-	if err := ix.setAliases(f.name, r.Aliases); err != nil {
+	if err := wr.setAliases(f.name, r.Aliases); err != nil {
 		return err
 	}
-	if err := ix.exec("ftsDelete", rowid); err != nil {
+	if err := wr.exec("ftsDelete", rowid); err != nil {
 		return err
 	}
-	if err := ix.exec("ttlDelete", rowid); err != nil {
+	if err := wr.exec("ttlDelete", rowid); err != nil {
 		return err
 	}
-	body := search.Text(r.Text)
-	err = ix.exec("ftsInsert", rowid, search.FoldText(f.name), search.FoldText(title), body, search.FoldedWords(body))
-	if err != nil {
+	if err := wr.exec("ftsInsert", rowid, s.Name, s.Title, s.Body, s.Fold); err != nil {
 		return err
 	}
-	if err := ix.exec("ttlInsert", rowid, search.FoldText(f.name), search.FoldText(title)); err != nil {
+	if err := wr.exec("ttlInsert", rowid, s.Name, s.Title); err != nil {
 		return err
 	}
-	if err := ix.setTags(f.name, r.Tags); err != nil {
+	if err := wr.setTags(f.name, r.Tags); err != nil {
 		return err
 	}
-	if err := ix.setLinks(f.name, r.Links); err != nil {
+	if err := wr.setLinks(f.name, r.Links); err != nil {
 		return err
 	}
 	if old != "" && old != f.blob {
-		return ix.exec("prune", old, old)
+		return wr.exec("prune", old, old)
 	}
 	return nil
 }
 
 // removePage drops a page whose file is gone, unless another file (same
 // name, other case of extension) has taken the page over.
-func (ix *indexWriter) removePage(f pageState) error {
+func (wr *indexWriter) removePage(f pageState) error {
 	var row struct {
 		RowID int64  `db:"rowid"`
 		Blob  string `db:"blob"`
 	}
-	err := ix.stmts["remove"].GetContext(ix.ctx, &row, f.name, f.file)
+	err := wr.stmts["remove"].GetContext(wr.ctx, &row, f.name, f.file)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	if err := ix.exec("ftsDelete", row.RowID); err != nil {
+	if err := wr.exec("ftsDelete", row.RowID); err != nil {
 		return err
 	}
-	if err := ix.exec("ttlDelete", row.RowID); err != nil {
+	if err := wr.exec("ttlDelete", row.RowID); err != nil {
 		return err
 	}
-	if err := ix.exec("unlink", f.name); err != nil {
+	if err := wr.exec("unlink", f.name); err != nil {
 		return err
 	}
-	if err := ix.exec("untag", f.name); err != nil {
+	if err := wr.exec("untag", f.name); err != nil {
 		return err
 	}
-	if err := ix.exec("unalias", f.name); err != nil {
+	if err := wr.exec("unalias", f.name); err != nil {
 		return err
 	}
-	return ix.exec("prune", row.Blob, row.Blob)
+	return wr.exec("prune", row.Blob, row.Blob)
 }
 
 // setLinks replaces a page's outgoing links with lower-cased targets, the
 // form pages.lname and the renderer's data-wikilink use.
-func (ix *indexWriter) setLinks(src string, targets []string) error {
-	if err := ix.exec("unlink", src); err != nil {
+func (wr *indexWriter) setLinks(src string, targets []string) error {
+	if err := wr.exec("unlink", src); err != nil {
 		return err
 	}
 	for _, t := range targets {
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
-			if err := ix.exec("link", src, t, wiki.NameKey(t)); err != nil {
+			if err := wr.exec("link", src, t, wiki.NameKey(t)); err != nil {
 				return err
 			}
 		}
@@ -295,19 +209,19 @@ func (ix *indexWriter) setLinks(src string, targets []string) error {
 }
 
 // cache stores rendered HTML under its blob and the renderer version.
-func (ix *indexWriter) cache(blob string, r *wiki.Rendered) error {
-	return ix.exec("cache", blob, ix.version, r.HTML, r.TOC)
+func (wr *indexWriter) cache(blob string, r *wiki.Rendered) error {
+	return wr.exec("cache", blob, wr.version, r.HTML, r.TOC)
 }
 
 // setTags replaces a page's front-matter tags; the renderer has already
 // made them distinct ignoring case.
-func (ix *indexWriter) setTags(page string, tags []string) error {
-	if err := ix.exec("untag", page); err != nil {
+func (wr *indexWriter) setTags(page string, tags []string) error {
+	if err := wr.exec("untag", page); err != nil {
 		return err
 	}
 	for _, t := range tags {
 		if t = strings.TrimSpace(t); t != "" {
-			if err := ix.exec("tag", page, strings.ToLower(t), t); err != nil {
+			if err := wr.exec("tag", page, strings.ToLower(t), t); err != nil {
 				return err
 			}
 		}

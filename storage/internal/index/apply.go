@@ -1,0 +1,174 @@
+package index
+
+import (
+	"context"
+
+	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/wiki"
+)
+
+// apply writes a plan in one writer transaction, watermark included, so
+// readers see either the old index or the new one, never a mix.
+func (ix *Indexer) apply(ctx context.Context, p *indexPlan) error {
+	// Prepare before BEGIN: the writer has one connection, and the
+	// transaction below holds it until commit.
+	stmts := ix.prepared()
+	tx, err := ix.DB.W.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if ix.Changed != nil {
+		defer ix.Changed() // runs once the commit below is done (or failed)
+	}
+	wr, err := newIndexWriter(ctx, tx, ix.Renderer.Version(), stmts)
+	if err != nil {
+		return err
+	}
+	defer wr.close()
+	if p.rebuild {
+		if err := wr.clear(); err != nil {
+			return err
+		}
+	}
+	if err := ix.writeFiles(wr, p); err != nil {
+		return err
+	}
+	if p.rebuild {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
+			return err
+		}
+	}
+	if err := setMark(ctx, tx, p.head); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeFiles writes the change log and the redirects commit by commit as
+// the walk describes them, then the final state of every file that changed.
+// The walk (and the pack files it maps) is closed before the pages are read
+// and rendered.
+func (ix *Indexer) writeFiles(wr *indexWriter, p *indexPlan) error {
+	t := &touches{byPath: map[string]touch{}}
+	if p.walk != nil {
+		wr.blobs = p.walk
+		err := p.walk.Each(wr.ctx, func(c *gitrepo.CommitInfo) error {
+			t.add(c, p.head)
+			if err := wr.addChanges(c); err != nil {
+				return err
+			}
+			return ix.indexRenames(wr, c)
+		})
+		if err != nil {
+			return err
+		}
+		p.close()
+	}
+	if t.head == nil && p.head != "" {
+		rev, err := ix.Repo.Revision(wr.ctx, p.head)
+		if err != nil {
+			return err
+		}
+		t.head = &touch{id: rev.ID, at: rev.Time}
+	}
+	pages, others := p.states(t)
+	if err := ix.writePages(wr, pages); err != nil {
+		return err
+	}
+	for _, f := range others {
+		if err := wr.putFile(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A batch of pages is read, through a reader of its own, before it is
+// rendered; the reader's mapped packs are closed first, so that they and
+// rendering never need memory at the same time. The bounds keep a batch's
+// texts small and a big wiki's batches few (each reader reads the pack
+// indexes once).
+const (
+	batchBytes = 8 << 20
+	batchPages = 1024
+)
+
+// writePages reads, renders and stores the pages batch by batch.
+func (ix *Indexer) writePages(wr *indexWriter, pages []pageState) error {
+	for len(pages) > 0 {
+		texts, err := ix.readBatch(wr.ctx, pages)
+		if err != nil {
+			return err
+		}
+		for i := range texts {
+			if err := ix.indexFile(wr, pages[i], texts[i]); err != nil {
+				return err
+			}
+			texts[i] = nil
+		}
+		pages = pages[len(texts):]
+	}
+	return nil
+}
+
+// readBatch reads the texts of the first pages, as many as the bounds let
+// (at least one); a removed page has no text.
+func (ix *Indexer) readBatch(ctx context.Context, pages []pageState) ([][]byte, error) {
+	rd, err := ix.Repo.OpenReader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	var texts [][]byte
+	size := 0
+	for _, f := range pages {
+		if len(texts) > 0 && (size >= batchBytes || len(texts) >= batchPages) {
+			break
+		}
+		var b []byte
+		if f.blob != "" {
+			if b, err = rd.ReadBlob(ctx, f.blob); err != nil {
+				return nil, err
+			}
+		}
+		size += len(b)
+		texts = append(texts, b)
+	}
+	return texts, nil
+}
+
+// indexFile renders one page's final text and stores all that is derived
+// from it; the HTML goes into the render cache so the first view after a
+// save or push is already warm.
+func (ix *Indexer) indexFile(wr *indexWriter, f pageState, content []byte) error {
+	if f.blob == "" {
+		return wr.removePage(f)
+	}
+	r, err := ix.Renderer.Render(content, ix.Options(f.name))
+	if err != nil || r == nil {
+		// A page the renderer cannot handle stays findable by its raw text.
+		r = &wiki.Rendered{Text: string(content)}
+	} else if err := wr.cache(f.blob, r); err != nil {
+		return err
+	}
+	title := r.Title // the front matter's title wins
+	if title == "" {
+		title = PageTitle(f.name, content)
+	}
+	return wr.putPage(f, ix.Search(f.name, title, r.Text), title, r)
+}
+
+// indexRenames records the pages a commit renamed as redirects.
+func (ix *Indexer) indexRenames(wr *indexWriter, c *gitrepo.CommitInfo) error {
+	renames, err := commitRenames(wr.ctx, wr.blobs, c)
+	if err != nil {
+		return err
+	}
+	for _, r := range renames {
+		if err := wr.addRedirect(r, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
