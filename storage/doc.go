@@ -19,7 +19,7 @@
 // in the memo.
 //
 // It knows nothing of HTTP or of which wiki a request is for. Of the
-// project it imports gitrepo, sqlitedb, textdiff, internal/durable,
-// internal/index, internal/search, schema and wiki; no subpackage imports
-// it.
+// project it imports gitrepo, sqlitedb, textdiff, schema, wiki and its own
+// packages under storage/internal (durable, and the parts carved out of
+// it: pagetree, …); no subpackage imports it.
 package storage

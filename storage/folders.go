@@ -2,100 +2,12 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
-
-// Folder bounds of the page index.
-const (
-	defaultFolderN = 100
-	maxFolderN     = 1000
-)
-
-// folders is Folders' body. Counts come from one grouped range scan of the
-// page index below prefix, so they are right however many pages there are.
-func (w *Wiki) folders(ctx context.Context, prefix, after string, limit int) ([]wiki.Folder, error) {
-	if err := validPrefix(prefix); err != nil {
-		return nil, err
-	}
-	if limit <= 0 {
-		limit = defaultFolderN
-	}
-	limit = min(limit, maxFolderN)
-	n := utf8.RuneCountInString(prefix) // substr counts characters
-	q := `SELECT substr(name, ? + 1, instr(substr(name, ? + 1), '/') - 1) AS folder, count(*) AS n
-		FROM pages WHERE name >= ? AND instr(substr(name, ? + 1), '/') > 0 AND chrome = 0`
-	args := []any{n, n, prefix, n}
-	if hi := prefixEnd(prefix); hi != "" {
-		q += ` AND name < ?`
-		args = append(args, hi)
-	}
-	q += ` GROUP BY folder HAVING folder > ? ORDER BY folder LIMIT ?`
-	var rows []struct {
-		Folder string `db:"folder"`
-		N      int    `db:"n"`
-	}
-	if err := w.DB.R.SelectContext(ctx, &rows, q, append(args, after, limit)...); err != nil {
-		return nil, err
-	}
-	out := make([]wiki.Folder, len(rows))
-	for i, r := range rows {
-		out[i] = wiki.Folder{Name: r.Folder, Path: prefix + r.Folder + "/", Count: r.N}
-	}
-	return out, nil
-}
-
-// pagesIn is PagesIn's body: the pages directly in a folder (not in its
-// sub-folders), in name order after the cursor.
-func (w *Wiki) pagesIn(ctx context.Context, prefix, after string, limit int) ([]wiki.PageInfo, error) {
-	if err := validPrefix(prefix); err != nil {
-		return nil, err
-	}
-	if limit <= 0 {
-		limit = defaultListN
-	}
-	limit = min(limit, maxListN)
-	n := utf8.RuneCountInString(prefix)
-	q := `SELECT name, title, blob, revision FROM pages
-		WHERE name > ? AND name >= ? AND instr(substr(name, ? + 1), '/') = 0 AND chrome = 0`
-	args := []any{after, prefix, n}
-	if hi := prefixEnd(prefix); hi != "" {
-		q += ` AND name < ?`
-		args = append(args, hi)
-	}
-	q += ` ORDER BY name LIMIT ?`
-	var pages []wiki.PageInfo
-	err := w.DB.R.SelectContext(ctx, &pages, q, append(args, limit)...)
-	return pages, err
-}
-
-// validPrefix accepts "" or a valid folder path ending in "/".
-func validPrefix(prefix string) error {
-	if prefix == "" {
-		return nil
-	}
-	if !strings.HasSuffix(prefix, "/") {
-		return wiki.Errorf(wiki.EINVALID, "folder %q must end in /", prefix)
-	}
-	return wiki.ValidateFilePath(strings.TrimSuffix(prefix, "/")) // a folder is a path: never ".."
-}
-
-// folderRevision is FolderRevision's body: the newest revision of the
-// pages below the folder (prefix ends in "/"), or ENOTFOUND without any.
-func (w *Wiki) folderRevision(ctx context.Context, prefix string) (string, error) {
-	var rev string
-	err := w.DB.R.GetContext(ctx, &rev, `SELECT revision FROM pages WHERE name >= ? AND name < ?
-		ORDER BY updated_at DESC, revision LIMIT 1`, prefix, prefixEnd(prefix))
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", wiki.Errorf(wiki.ENOTFOUND, "folder %q holds no pages", strings.TrimSuffix(prefix, "/"))
-	}
-	return rev, err
-}
 
 // deleteFolder is DeleteFolder's body: every file below the folder (pages,
 // attachments, sub-folders) removed in one commit, if no page in it changed
@@ -121,7 +33,7 @@ func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message s
 			return err
 		}
 		prefix := storedFolder(all, folder)
-		cur, err := w.folderRevision(ctx, prefix)
+		cur, err := pagetree.FolderRevision(ctx, w.DB.R, prefix)
 		if err != nil {
 			return err
 		}

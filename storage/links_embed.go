@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -183,7 +184,7 @@ func (w *Wiki) pageIndexHTML(ctx context.Context, from string) (string, error) {
 	}
 	q := `SELECT name, title FROM pages WHERE name >= ? AND chrome = 0`
 	args := []any{prefix}
-	if hi := prefixEnd(prefix); hi != "" {
+	if hi := pagetree.PrefixEnd(prefix); hi != "" {
 		q += ` AND name < ?`
 		args = append(args, hi)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -135,7 +136,7 @@ func (w *Wiki) checkBase(ctx context.Context, src *moveSource, base string) erro
 		cur, what = src.page.Revision, src.page.Name
 	} else {
 		var err error
-		if cur, err = w.folderRevision(ctx, src.folder); err != nil {
+		if cur, err = pagetree.FolderRevision(ctx, w.DB.R, src.folder); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -73,7 +74,7 @@ func (w *Wiki) homePage(ctx context.Context) (string, error) {
 // HasFolder reports whether any page lives below the folder name, so that
 // a folder URL can list them.
 func (w *Wiki) HasFolder(ctx context.Context, name string) (bool, error) {
-	pages, err := w.list(ctx, name+"/", "", 1)
+	pages, err := pagetree.List(ctx, w.DB.R, name+"/", "", 1)
 	return len(pages) > 0, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -62,7 +63,7 @@ func (w *Wiki) Delete(ctx context.Context, name, baseRevision, message string, a
 // limit <= 0 means 100; at most 1000.
 func (w *Wiki) List(ctx context.Context, prefix, after string, limit int) ([]wiki.PageInfo, error) {
 	w.heal(ctx)
-	return w.list(ctx, prefix, after, limit)
+	return pagetree.List(ctx, w.DB.R, prefix, after, limit)
 }
 
 // History lists a page's changes ("" = the whole wiki), newest first, from

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -54,22 +55,22 @@ func (w *Wiki) Redirect(ctx context.Context, name string) (string, error) {
 // Folders lists the folders directly below prefix ("" or "a/b/") with the
 // number of pages under each, in name order after the folder named after.
 func (w *Wiki) Folders(ctx context.Context, prefix, after string, limit int) ([]wiki.Folder, error) {
-	return w.folders(ctx, prefix, after, limit)
+	return pagetree.Folders(ctx, w.DB.R, prefix, after, limit)
 }
 
 // PagesIn lists the pages directly in a folder ("" = the root), in name
 // order after the page named after.
 func (w *Wiki) PagesIn(ctx context.Context, prefix, after string, limit int) ([]wiki.PageInfo, error) {
-	return w.pagesIn(ctx, prefix, after, limit)
+	return pagetree.PagesIn(ctx, w.DB.R, prefix, after, limit)
 }
 
 // FolderRevision is a folder's revision for moving or deleting it: the
 // newest revision of the pages below it (prefix ends in "/").
 func (w *Wiki) FolderRevision(ctx context.Context, prefix string) (string, error) {
-	if err := validPrefix(prefix); err != nil || prefix == "" {
+	if err := pagetree.ValidPrefix(prefix); err != nil || prefix == "" {
 		return "", wiki.Errorf(wiki.EINVALID, "%q is not a folder", prefix)
 	}
-	return w.folderRevision(ctx, prefix)
+	return pagetree.FolderRevision(ctx, w.DB.R, prefix)
 }
 
 // DeleteFolder removes every file below a folder in one commit, if no page
