@@ -15,13 +15,7 @@ import (
 // aliases, a file of the wiki, a base name anywhere). A name ending in .md
 // is also tried without it, so "/..md" reaches the page of the file "..md".
 func (w *Wiki) Resolve(ctx context.Context, name string) (wiki.Resolution, error) {
-	ref := linkRef{kind: refURL, target: name}
-	found, err := w.resolveRefs(ctx, "", []linkRef{ref})
-	if err != nil {
-		return wiki.Resolution{}, err
-	}
-	t := found[ref]
-	return wiki.Resolution{Page: t.page, File: t.file}, nil
+	return w.links().ResolveURL(ctx, name)
 }
 
 // homeCandidates are the pages a wiki root falls back to, in order: the
@@ -173,13 +167,9 @@ func (w *Wiki) chromeHTML(ctx context.Context, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	row, err := w.indexedPage(ctx, name)
+	htm, err := w.pageHTML(ctx, name) // name is as stored: the page's own
 	if err != nil {
 		return "", err
 	}
-	htm, err := w.rowHTML(ctx, row)
-	if err != nil {
-		return "", err
-	}
-	return w.resolveLinks(ctx, row.Name, htm)
+	return w.resolveLinks(ctx, name, htm)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
+	"github.com/warren-wiki/warren/storage/internal/links"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -14,7 +14,7 @@ import (
 // wikilink style baked into it are checked at open and when the style
 // changes (checkRenderer). Everything that depends on other pages (where a
 // link points, missing-page marks, transclusions, page indexes) is applied
-// per view by the link pass (links_view.go), never cached with the blob.
+// per view by the link pass (storage/internal/links), never cached with the blob.
 
 // cachedHTML looks a blob up in the render cache; ok is false on a miss.
 func (w *Wiki) cachedHTML(ctx context.Context, blob string) (htm, toc string, ok bool, err error) {
@@ -45,44 +45,40 @@ func (w *Wiki) renderCached(ctx context.Context, p *wiki.Page) (htm, toc string,
 	return r.HTML, r.TOC, err
 }
 
-// attr returns the raw (still HTML-escaped) value of a double-quoted attribute.
-func attr(tag, name string) (string, bool) {
-	i := attrIndex(tag, name)
-	if i < 0 {
-		return "", false
-	}
-	v := tag[i+len(name)+2:]
-	j := strings.IndexByte(v, '"')
-	if j < 0 {
-		return "", false
-	}
-	return v[:j], true
+// links is the link pass and resolver over this wiki's indexes
+// (storage/internal/links).
+func (w *Wiki) links() *links.Resolver {
+	return &links.Resolver{DB: w.DB.R, Base: w.Base, PageHTML: w.pageHTML}
 }
 
-// setAttr replaces the value of an attribute, or adds it.
-func setAttr(tag, name, value string) string {
-	i := attrIndex(tag, name)
-	if i < 0 {
-		return strings.Replace(tag, "<a ", "<a "+name+`="`+value+`" `, 1)
-	}
-	start := i + len(name) + 2
-	end := start + strings.IndexByte(tag[start:], '"')
-	return tag[:start] + value + tag[end:]
+// resolveLinks runs the link pass over the HTML of page from.
+func (w *Wiki) resolveLinks(ctx context.Context, from, htm string) (string, error) {
+	return w.links().Pass(ctx, from, htm)
 }
 
-// attrIndex finds ` name="` in a tag, so that "class" never matches inside
-// "data-class" and an attribute name never matches inside a value.
-func attrIndex(tag, name string) int {
-	needle := " " + name + `="`
-	for off := 0; ; {
-		i := strings.Index(tag[off:], needle)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		if strings.Count(tag[:i], `"`)%2 == 0 {
-			return i + 1
-		}
-		off = i + 1
+// pageHTML is an indexed page's HTML, for transclusions and chrome.
+func (w *Wiki) pageHTML(ctx context.Context, name string) (string, error) {
+	row, err := w.indexedPage(ctx, name)
+	if err != nil {
+		return "", err
 	}
+	return w.rowHTML(ctx, row)
+}
+
+// rowHTML is an indexed page's HTML from the render cache, rendered and
+// stored on a miss.
+func (w *Wiki) rowHTML(ctx context.Context, row *pageRow) (string, error) {
+	if row.HTML.Valid {
+		return row.HTML.String, nil
+	}
+	htm, _, ok, err := w.cachedHTML(ctx, row.Blob)
+	if err != nil || ok {
+		return htm, err
+	}
+	content, err := w.Repo.ReadBlob(ctx, row.Blob)
+	if err != nil {
+		return "", err
+	}
+	htm, _, err = w.renderCached(ctx, &wiki.Page{Name: row.Name, Content: content, Blob: row.Blob})
+	return htm, err
 }

@@ -16,7 +16,7 @@ import (
 // hold: Obsidian's transclusion ![[Page]] and An Otter Wiki's {{PageIndex}}
 // (the pages below this one). Each is recognised when it is alone in its
 // paragraph and rendered as an empty placeholder <div> that the page view
-// fills in (storage/links_embed.go), with a depth limit and loop check.
+// fills in (storage/internal/links/embed.go), with a depth limit and loop check.
 
 // transclusionNode is ![[Page#Heading]] alone in a paragraph.
 type transclusionNode struct {

@@ -1,4 +1,4 @@
-package storage
+package links
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -188,20 +189,20 @@ type fileCand struct {
 }
 
 // resolveRefs resolves every reference of one page in one round of queries.
-func (w *Wiki) resolveRefs(ctx context.Context, from string, refs []linkRef) (map[linkRef]target, error) {
+func (r *Resolver) resolveRefs(ctx context.Context, from string, refs []linkRef) (map[linkRef]target, error) {
 	lists := make(map[linkRef][]probe, len(refs))
-	for _, r := range refs {
-		lists[r] = probes(from, r)
+	for _, ref := range refs {
+		lists[ref] = probes(from, ref)
 	}
-	c, err := w.candidates(ctx, lists)
+	c, err := r.candidates(ctx, lists)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[linkRef]target, len(refs))
-	for r, ps := range lists {
+	for ref, ps := range lists {
 		for _, p := range ps {
 			if t := c.match(p); t.found() {
-				out[r] = t
+				out[ref] = t
 				break
 			}
 		}
@@ -215,7 +216,7 @@ type keySets struct {
 }
 
 // candidates fetches every row any probe could match.
-func (w *Wiki) candidates(ctx context.Context, lists map[linkRef][]probe) (*candidates, error) {
+func (r *Resolver) candidates(ctx context.Context, lists map[linkRef][]probe) (*candidates, error) {
 	ks := keySets{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}}
 	for _, ps := range lists {
 		for _, p := range ps {
@@ -235,7 +236,7 @@ func (w *Wiki) candidates(ctx context.Context, lists map[linkRef][]probe) (*cand
 	}
 	c := &candidates{aliases: map[string][]string{}}
 	if len(ks.pageKeys)+len(ks.pageBases) > 0 {
-		err := w.DB.R.SelectContext(ctx, &c.pages, `
+		err := sqlx.SelectContext(ctx, r.DB, &c.pages, `
 			SELECT name, nkey, nbase FROM pages WHERE nkey IN (SELECT value FROM json_each(?))
 			UNION SELECT name, nkey, nbase FROM pages WHERE nbase IN (SELECT value FROM json_each(?)) AND chrome = 0`,
 			jsonKeys(ks.pageKeys), jsonKeys(ks.pageBases))
@@ -248,16 +249,16 @@ func (w *Wiki) candidates(ctx context.Context, lists map[linkRef][]probe) (*cand
 			Key  string `db:"akey"`
 			Page string `db:"page"`
 		}
-		err := w.DB.R.SelectContext(ctx, &rows, `SELECT akey, page FROM aliases WHERE akey IN (SELECT value FROM json_each(?)) ORDER BY page`, jsonKeys(ks.aliasKeys))
+		err := sqlx.SelectContext(ctx, r.DB, &rows, `SELECT akey, page FROM aliases WHERE akey IN (SELECT value FROM json_each(?)) ORDER BY page`, jsonKeys(ks.aliasKeys))
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			c.aliases[r.Key] = append(c.aliases[r.Key], r.Page)
+		for _, row := range rows {
+			c.aliases[row.Key] = append(c.aliases[row.Key], row.Page)
 		}
 	}
 	if len(ks.filePaths)+len(ks.fileBases) > 0 {
-		err := w.DB.R.SelectContext(ctx, &c.files, `
+		err := sqlx.SelectContext(ctx, r.DB, &c.files, `
 			SELECT path, lpath, lbase FROM files WHERE lpath IN (SELECT value FROM json_each(?))
 			UNION SELECT path, lpath, lbase FROM files WHERE lbase IN (SELECT value FROM json_each(?))`,
 			jsonKeys(ks.filePaths), jsonKeys(ks.fileBases))

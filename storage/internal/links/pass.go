@@ -1,4 +1,4 @@
-package storage
+package links
 
 import (
 	"context"
@@ -26,17 +26,17 @@ const (
 	maxTransclusions     = 32
 )
 
-// linkPass is one view's pass: the page it is for, the transclusions still
-// allowed and the pages being included (to stop loops).
+// linkPass is one view's pass: the transclusions still allowed and the
+// pages being included (to stop loops).
 type linkPass struct {
-	w        *Wiki
+	r        *Resolver
 	budget   int
 	visiting map[string]bool
 }
 
-// resolveLinks runs the link pass over the HTML of page from.
-func (w *Wiki) resolveLinks(ctx context.Context, from, htm string) (string, error) {
-	lp := &linkPass{w: w, budget: maxTransclusions, visiting: map[string]bool{from: true}}
+// Pass runs the link pass over the HTML of page from.
+func (r *Resolver) Pass(ctx context.Context, from, htm string) (string, error) {
+	lp := &linkPass{r: r, budget: maxTransclusions, visiting: map[string]bool{from: true}}
 	return lp.run(ctx, from, htm, 0)
 }
 
@@ -61,12 +61,12 @@ func (lp *linkPass) run(ctx context.Context, from, htm string, depth int) (strin
 		}
 		// A link written with the wiki's own URL (/acme/Page in path mode)
 		// names the page Page.
-		if rest, ok := strings.CutPrefix(t.ref.target, lp.w.Base); ok && t.ref.kind == refPath && lp.w.Base != "/" {
+		if rest, ok := strings.CutPrefix(t.ref.target, lp.r.Base); ok && t.ref.kind == refPath && lp.r.Base != "/" {
 			tags[i].ref.target = "/" + rest
 		}
 		refs = append(refs, tags[i].ref)
 	}
-	found, err := lp.w.resolveRefs(ctx, from, refs)
+	found, err := lp.r.resolveRefs(ctx, from, refs)
 	if err != nil {
 		return "", err
 	}
@@ -147,49 +147,49 @@ func tagRefOf(tag string) (tagRef, bool) {
 func (lp *linkPass) rewrite(ctx context.Context, from, tag string, t tagRef, to target, depth int) (string, bool, error) {
 	switch {
 	case t.index:
-		out, err := lp.w.pageIndexHTML(ctx, from)
+		out, err := lp.r.pageIndexHTML(ctx, from)
 		return out, true, err
 	case t.name == "div":
 		return lp.transclude(ctx, tag, t.ref.target, to, depth)
 	case t.name == "img":
 		if to.file != "" {
-			return setAttr(tag, "src", html.EscapeString(lp.w.fileURL(to.file))), false, nil
+			return setAttr(tag, "src", html.EscapeString(lp.r.fileURL(to.file))), false, nil
 		}
-		return lp.w.underBase(tag, "src", t.ref), false, nil
+		return lp.r.underBase(tag, "src", t.ref), false, nil
 	}
 	href, _ := attr(tag, "href")
 	_, frag, hasFrag := strings.Cut(href, "#")
 	switch {
 	case to.page != "":
-		u := html.EscapeString(lp.w.Base + wiki.EscapePage(to.page))
+		u := html.EscapeString(lp.r.Base + wiki.EscapePage(to.page))
 		if hasFrag {
 			u += "#" + frag // still HTML-escaped, as it was in the tag
 		}
 		return setAttr(tag, "href", u), false, nil
 	case to.file != "":
-		return setAttr(tag, "href", html.EscapeString(lp.w.fileURL(to.file))), false, nil
+		return setAttr(tag, "href", html.EscapeString(lp.r.fileURL(to.file))), false, nil
 	case t.ref.kind == refWiki:
-		return lp.w.missingLink(tag, t.ref.target), false, nil
+		return lp.r.missingLink(tag, t.ref.target), false, nil
 	}
-	return lp.w.underBase(tag, "href", t.ref), false, nil
+	return lp.r.underBase(tag, "href", t.ref), false, nil
 }
 
 // underBase points a root-absolute link that named nothing of the wiki at
 // the wiki anyway, in path mode: in the wikis it comes from (An Otter Wiki),
 // "/x" means the page x of this wiki, and there it shows the missing page,
 // a folder's index or the wiki's own 404.
-func (w *Wiki) underBase(tag, name string, ref linkRef) string {
+func (r *Resolver) underBase(tag, name string, ref linkRef) string {
 	v, ok := attr(tag, name)
 	if ref.kind != refPath || !strings.HasPrefix(ref.target, "/") || !ok || !strings.HasPrefix(v, "/") ||
-		w.Base == "/" || strings.HasPrefix(v, html.EscapeString(w.Base)) {
+		r.Base == "/" || strings.HasPrefix(v, html.EscapeString(r.Base)) {
 		return tag
 	}
-	return setAttr(tag, name, html.EscapeString(strings.TrimSuffix(w.Base, "/"))+v)
+	return setAttr(tag, name, html.EscapeString(strings.TrimSuffix(r.Base, "/"))+v)
 }
 
 // missingLink points a wikilink at the editor of the page it names.
-func (w *Wiki) missingLink(tag, name string) string {
-	tag = setAttr(tag, "href", html.EscapeString(w.Base+"-/edit/"+wiki.EscapePage(name)))
+func (r *Resolver) missingLink(tag, name string) string {
+	tag = setAttr(tag, "href", html.EscapeString(r.Base+"-/edit/"+wiki.EscapePage(name)))
 	if class, ok := attr(tag, "class"); ok {
 		return setAttr(tag, "class", class+" missing")
 	}
@@ -197,10 +197,10 @@ func (w *Wiki) missingLink(tag, name string) string {
 }
 
 // fileURL is where a file of the wiki is served.
-func (w *Wiki) fileURL(p string) string {
+func (r *Resolver) fileURL(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
-	return w.Base + "-/files/" + strings.Join(segs, "/")
+	return r.Base + "-/files/" + strings.Join(segs, "/")
 }

@@ -1,4 +1,4 @@
-package storage
+package links
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 // link to the page instead; a missing page leaves a link to its editor.
 func (lp *linkPass) transclude(ctx context.Context, tag, name string, to target, depth int) (string, bool, error) {
 	link := func(class string) string {
-		a := `<a class="wikilink" href="` + html.EscapeString(lp.w.Base+wiki.EscapePage(to.page)) + `">`
+		a := `<a class="wikilink" href="` + html.EscapeString(lp.r.Base+wiki.EscapePage(to.page)) + `">`
 		if to.page == "" {
-			a = lp.w.missingLink(`<a class="wikilink">`, name)
+			a = lp.r.missingLink(`<a class="wikilink">`, name)
 		}
 		return `<p class="` + class + `">` + a + html.EscapeString(name) + "</a></p>"
 	}
@@ -29,11 +29,7 @@ func (lp *linkPass) transclude(ctx context.Context, tag, name string, to target,
 		return link("transclusion stopped"), true, nil
 	}
 	lp.budget--
-	row, err := lp.w.indexedPage(ctx, to.page)
-	if err != nil {
-		return "", false, err
-	}
-	htm, err := lp.w.rowHTML(ctx, row)
+	htm, err := lp.r.PageHTML(ctx, to.page)
 	if err != nil {
 		return "", false, err
 	}
@@ -52,24 +48,6 @@ func (lp *linkPass) transclude(ctx context.Context, tag, name string, to target,
 		return "", false, err
 	}
 	return tag + htm + "</div>", true, nil
-}
-
-// rowHTML is an indexed page's HTML from the render cache, rendered and
-// stored on a miss.
-func (w *Wiki) rowHTML(ctx context.Context, row *pageRow) (string, error) {
-	if row.HTML.Valid {
-		return row.HTML.String, nil
-	}
-	htm, _, ok, err := w.cachedHTML(ctx, row.Blob)
-	if err != nil || ok {
-		return htm, err
-	}
-	content, err := w.Repo.ReadBlob(ctx, row.Blob)
-	if err != nil {
-		return "", err
-	}
-	htm, _, err = w.renderCached(ctx, &wiki.Page{Name: row.Name, Content: content, Blob: row.Blob})
-	return htm, err
 }
 
 // headingRE finds the headings of rendered HTML (ids are set on every one).
@@ -173,32 +151,23 @@ const maxPageIndex = 500
 
 // pageIndexHTML lists the pages below page from as nested lists, as An
 // Otter Wiki's {{PageIndex}} does; on the home page, the whole wiki.
-func (w *Wiki) pageIndexHTML(ctx context.Context, from string) (string, error) {
+func (r *Resolver) pageIndexHTML(ctx context.Context, from string) (string, error) {
 	prefix := from + "/"
 	if from == "" || (!strings.Contains(from, "/") && strings.EqualFold(from, wiki.HomePage)) {
 		prefix = ""
 	}
-	var rows []struct {
-		Name  string `db:"name"`
-		Title string `db:"title"`
-	}
-	q := `SELECT name, title FROM pages WHERE name >= ? AND chrome = 0`
-	args := []any{prefix}
-	if hi := pagetree.PrefixEnd(prefix); hi != "" {
-		q += ` AND name < ?`
-		args = append(args, hi)
-	}
-	if err := w.DB.R.SelectContext(ctx, &rows, q+` ORDER BY name LIMIT ?`, append(args, maxPageIndex)...); err != nil {
+	rows, err := pagetree.List(ctx, r.DB, prefix, "", maxPageIndex)
+	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(`<div class="page-index">`)
 	open := []string{} // folders of the list being written
-	for _, r := range rows {
-		if r.Name == from {
+	for _, row := range rows {
+		if row.Name == from {
 			continue
 		}
-		parts := strings.Split(strings.TrimPrefix(r.Name, prefix), "/")
+		parts := strings.Split(strings.TrimPrefix(row.Name, prefix), "/")
 		folders := parts[:len(parts)-1]
 		common := 0
 		for common < len(open) && common < len(folders) && open[common] == folders[common] {
@@ -215,7 +184,7 @@ func (w *Wiki) pageIndexHTML(ctx context.Context, from string) (string, error) {
 			b.WriteString("<li>" + html.EscapeString(f) + "<ul>")
 			open = append(open, f)
 		}
-		b.WriteString(`<li><a href="` + html.EscapeString(w.Base+wiki.EscapePage(r.Name)) + `">` + html.EscapeString(r.Title) + "</a></li>")
+		b.WriteString(`<li><a href="` + html.EscapeString(r.Base+wiki.EscapePage(row.Name)) + `">` + html.EscapeString(row.Title) + "</a></li>")
 	}
 	for range open {
 		b.WriteString("</ul></li>")
