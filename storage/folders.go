@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/linkmove"
 	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -32,7 +33,7 @@ func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message s
 		if err != nil {
 			return err
 		}
-		prefix := storedFolder(all, folder)
+		prefix := linkmove.StoredFolder(all, folder)
 		cur, err := pagetree.FolderRevision(ctx, w.DB.R, prefix)
 		if err != nil {
 			return err

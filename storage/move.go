@@ -1,13 +1,11 @@
 package storage
 
 import (
-	"bytes"
 	"context"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/linkmove"
 	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -62,8 +60,12 @@ func (w *Wiki) moveOn(ctx context.Context, head string, req wiki.MoveRequest) (*
 	if from == req.To {
 		return nil, wiki.Errorf(wiki.EINVALID, "the new name is the same as the old one")
 	}
-	plan := newMovePlan(src, from, req.To)
-	if err := plan.checkFree(src.all); err != nil {
+	pageFile := ""
+	if src.page != nil {
+		pageFile = src.page.File
+	}
+	plan := linkmove.NewPlan(pageFile, src.folder, src.files, req.To)
+	if err := plan.CheckFree(src.all); err != nil {
 		return nil, err
 	}
 	changes, rewritten, err := w.moveChanges(ctx, plan, src, req.RewriteLinks)
@@ -78,7 +80,7 @@ func (w *Wiki) moveOn(ctx context.Context, head string, req wiki.MoveRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	res := &wiki.MoveResult{Path: req.To, Revision: rev, Moved: plan.pages, Rewritten: rewritten}
+	res := &wiki.MoveResult{Path: req.To, Revision: rev, Moved: plan.Pages, Rewritten: rewritten}
 	return res, w.afterCommit(ctx)
 }
 
@@ -99,7 +101,7 @@ func (w *Wiki) moveSource(ctx context.Context, head, from string) (*moveSource, 
 	case wiki.ErrorCode(err) != wiki.ENOTFOUND:
 		return nil, err
 	default:
-		src.folder = storedFolder(all, from)
+		src.folder = linkmove.StoredFolder(all, from)
 	}
 	for _, f := range all {
 		if strings.HasPrefix(f.Path, src.folder) {
@@ -110,22 +112,6 @@ func (w *Wiki) moveSource(ctx context.Context, head, from string) (*moveSource, 
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "there is no page or folder %q", from)
 	}
 	return src, nil
-}
-
-// storedFolder is the folder as stored for a name typed in any case.
-func storedFolder(all []gitrepo.TreeFile, name string) string {
-	for _, f := range all {
-		if strings.HasPrefix(f.Path, name+"/") {
-			return name + "/"
-		}
-	}
-	l := strings.ToLower(name) + "/"
-	for _, f := range all {
-		if strings.HasPrefix(strings.ToLower(f.Path), l) {
-			return f.Path[:len(l)]
-		}
-	}
-	return name + "/"
 }
 
 // checkBase compares the caller's revision with the page's, or for a
@@ -146,70 +132,22 @@ func (w *Wiki) checkBase(ctx context.Context, src *moveSource, base string) erro
 	return nil
 }
 
-// movePlan maps every moving path to its new path.
-type movePlan struct {
-	paths map[string]string // old repository path → new
-	pages map[string]string // old page name → new
-	order []string          // old paths, sorted
-}
-
-func newMovePlan(src *moveSource, from, to string) *movePlan {
-	p := &movePlan{paths: map[string]string{}, pages: map[string]string{}}
-	if src.page != nil {
-		p.add(src.page.File, wiki.PageFile(to))
-	}
-	for _, f := range src.files {
-		p.add(f.Path, to+"/"+f.Path[len(src.folder):])
-	}
-	sort.Strings(p.order)
-	return p
-}
-
-func (p *movePlan) add(old, new string) {
-	p.paths[old] = new
-	p.order = append(p.order, old)
-	if on, ok := pageName(old); ok {
-		nn, _ := wiki.PageNameOf(new)
-		p.pages[on] = nn
-	}
-}
-
-// checkFree refuses a move onto anything that exists and does not move
-// away in the same commit; pages are compared ignoring case, as lookups are.
-func (p *movePlan) checkFree(all []gitrepo.TreeFile) error {
-	staying := map[string]string{}
-	for _, f := range all {
-		if _, moving := p.paths[f.Path]; !moving {
-			staying[strings.ToLower(f.Path)] = f.Path
-		}
-	}
-	for _, old := range p.order {
-		if other, ok := staying[strings.ToLower(p.paths[old])]; ok {
-			name, isPage := wiki.PageNameOf(other)
-			if !isPage {
-				name = other
-			}
-			return wiki.Errorf(wiki.EEXISTS, "%q already exists", name)
-		}
-	}
-	return nil
-}
-
 // moveChanges lists the commit's file changes: each moving file deleted and
 // written at its new path, and with rewriting on, every other page whose
 // links change.
-func (w *Wiki) moveChanges(ctx context.Context, plan *movePlan, src *moveSource, rewrite bool) ([]gitrepo.FileChange, []string, error) {
-	var lm *linkMove
+func (w *Wiki) moveChanges(ctx context.Context, plan *linkmove.Plan, src *moveSource, rewrite bool) ([]gitrepo.FileChange, []string, error) {
+	var lm *linkmove.Links
 	if rewrite {
-		var err error
-		if lm, err = w.linkMoveFor(ctx, plan, src.all); err != nil {
+		style, err := w.linkStyleNow(ctx)
+		if err != nil {
 			return nil, nil, err
 		}
+		lm = plan.Links(src.all, style, w.Base)
 	}
 	var changes []gitrepo.FileChange
 	var rewritten []string
 	for _, f := range src.all {
-		to, moving := plan.paths[f.Path]
+		to, moving := plan.Paths[f.Path]
 		name, isPage := pageName(f.Path)
 		if !moving && (lm == nil || !isPage || !regularFile(f.Mode)) {
 			continue
@@ -221,13 +159,13 @@ func (w *Wiki) moveChanges(ctx context.Context, plan *movePlan, src *moveSource,
 		if err != nil {
 			return nil, nil, err
 		}
-		if lm != nil && isPage && lm.mentions(content, moving) {
+		if lm != nil && isPage && lm.Mentions(content, moving) {
 			newName, _ := wiki.PageNameOf(to)
 			if !moving {
 				newName = name
 			}
 			var changed bool
-			if content, changed = lm.rewriteLinks(content, name, newName); changed {
+			if content, changed = lm.Rewrite(content, name, newName); changed {
 				rewritten = append(rewritten, newName)
 			}
 			if changed && !moving {
@@ -242,51 +180,12 @@ func (w *Wiki) moveChanges(ctx context.Context, plan *movePlan, src *moveSource,
 	return changes, rewritten, nil
 }
 
-// linkMoveFor prepares link rewriting for a plan in this wiki's link style.
-func (w *Wiki) linkMoveFor(ctx context.Context, plan *movePlan, all []gitrepo.TreeFile) (*linkMove, error) {
+// linkStyleNow is the wiki's link style as its preferences say now, for
+// rewriting links in the commit being built.
+func (w *Wiki) linkStyleNow(ctx context.Context) (wiki.LinkStyle, error) {
 	prefs, err := w.Preferences(ctx)
-	if err != nil {
-		return nil, err
+	if prefs.LinkStyle == "" {
+		prefs.LinkStyle = w.DefaultLinkStyle
 	}
-	style := prefs.LinkStyle
-	if style == "" {
-		style = w.DefaultLinkStyle
-	}
-	lm := &linkMove{pages: map[string]string{}, files: map[string]string{}, exist: map[string]bool{},
-		style: style, base: w.Base}
-	for old, new := range plan.pages {
-		lm.pages[strings.ToLower(old)] = new
-	}
-	for old, new := range plan.paths {
-		if _, ok := pageName(old); !ok {
-			lm.files[old] = new
-		}
-	}
-	for _, f := range all {
-		lm.exist[strings.ToLower(f.Path)] = true
-	}
-	return lm, nil
-}
-
-// mentions is a cheap test before parsing: could this page link to
-// anything that moves? A moving page is always parsed (its relative links
-// are re-aimed).
-func (m *linkMove) mentions(content []byte, moving bool) bool {
-	if moving {
-		return true
-	}
-	low := bytes.ToLower(content)
-	for old := range m.pages {
-		base := path.Base(old)
-		if bytes.Contains(low, []byte(base)) || bytes.Contains(low, []byte(strings.ToLower(escapeSegments(base)))) {
-			return true
-		}
-	}
-	for old := range m.files {
-		base := strings.ToLower(path.Base(old))
-		if bytes.Contains(low, []byte(base)) || bytes.Contains(low, []byte(strings.ToLower(escapeSegments(base)))) {
-			return true
-		}
-	}
-	return false
+	return prefs.LinkStyle, err
 }

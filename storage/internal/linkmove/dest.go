@@ -1,4 +1,4 @@
-package storage
+package linkmove
 
 import (
 	"net/url"
@@ -31,7 +31,7 @@ type linkTarget struct {
 
 // parseDest resolves a destination written in page src; ok is false for
 // external links, fragments, paths leaving the wiki and unknown targets.
-func (m *linkMove) parseDest(raw, src string) (linkTarget, bool) {
+func (m *Links) parseDest(raw, src string) (linkTarget, bool) {
 	var l linkTarget
 	if raw == "" || raw[0] == '#' || strings.HasPrefix(raw, "//") {
 		return l, false
@@ -67,7 +67,7 @@ func (m *linkMove) parseDest(raw, src string) (linkTarget, bool) {
 
 // identify decides whether u names a page (with or without ".md") or a
 // file, and whether it exists or moves.
-func (m *linkMove) identify(l *linkTarget, u string) bool {
+func (m *Links) identify(l *linkTarget, u string) bool {
 	if wiki.ValidateFilePath(u) != nil {
 		return false
 	}
@@ -86,7 +86,7 @@ func (m *linkMove) identify(l *linkTarget, u string) bool {
 }
 
 // mapped is the target's new name, and whether it moved.
-func (l linkTarget) mapped(m *linkMove) (string, bool) {
+func (l linkTarget) mapped(m *Links) (string, bool) {
 	if l.page {
 		if n, ok := m.page(l.name); ok {
 			return n, true
@@ -102,7 +102,7 @@ func (l linkTarget) mapped(m *linkMove) (string, bool) {
 // format writes the destination for target as seen from folder dir, in the
 // form the link had (relative, root-absolute or the wiki's URL; encoded or
 // not).
-func (l linkTarget) format(m *linkMove, target, dir string) string {
+func (l linkTarget) format(m *Links, target, dir string) string {
 	if l.page {
 		target += l.ext
 	}

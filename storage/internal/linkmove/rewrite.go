@@ -1,4 +1,4 @@
-package storage
+package linkmove
 
 import (
 	"path"
@@ -16,8 +16,8 @@ import (
 // (fenced blocks and `spans`) is left alone. A page that moves keeps its
 // own relative links working: they are re-aimed from its new folder.
 
-// linkMove is what one rewrite needs to know about a move.
-type linkMove struct {
+// Links rewrites the links of pages for one move.
+type Links struct {
 	pages map[string]string // lower-cased old page name → new name
 	files map[string]string // old repository path → new (attachments)
 	exist map[string]bool   // lower-cased path of every file at HEAD
@@ -26,14 +26,15 @@ type linkMove struct {
 }
 
 // page maps a page name through the move; ok is false if it did not move.
-func (m *linkMove) page(name string) (string, bool) {
+func (m *Links) page(name string) (string, bool) {
 	n, ok := m.pages[strings.ToLower(name)]
 	return n, ok
 }
 
-// rewriteLinks rewrites the links of one page's source. src and dst are the
-// page's old and new names (equal when it does not move).
-func (m *linkMove) rewriteLinks(content []byte, src, dst string) ([]byte, bool) {
+// Rewrite rewrites the links of one page's source. src and dst are the
+// page's old and new names (equal when it does not move); changed is false
+// when nothing needed rewriting.
+func (m *Links) Rewrite(content []byte, src, dst string) ([]byte, bool) {
 	var out strings.Builder
 	changed := false
 	fence := ""
@@ -60,7 +61,7 @@ func (m *linkMove) rewriteLinks(content []byte, src, dst string) ([]byte, bool) 
 }
 
 // rewriteLine rewrites the links of one line outside fenced code.
-func (m *linkMove) rewriteLine(line, src, dst string) string {
+func (m *Links) rewriteLine(line, src, dst string) string {
 	if def, ok := m.refDefinition(line, src, dst); ok {
 		return def
 	}
@@ -140,7 +141,7 @@ func linkDest(s string) (dest string, n int) {
 }
 
 // refDefinition rewrites a reference definition line "[id]: dest …".
-func (m *linkMove) refDefinition(line, src, dst string) (string, bool) {
+func (m *Links) refDefinition(line, src, dst string) (string, bool) {
 	t := strings.TrimLeft(line, " ")
 	if len(line)-len(t) > 3 || !strings.HasPrefix(t, "[") || strings.HasPrefix(t, "[[") {
 		return "", false
@@ -163,7 +164,7 @@ func (m *linkMove) refDefinition(line, src, dst string) (string, bool) {
 // wikilink rewrites the inside of [[…]]. The label readers see stays: a
 // link without one gets the old target as its label, on the side the
 // wiki's link style gives labels.
-func (m *linkMove) wikilink(inner string, embed bool) string {
+func (m *Links) wikilink(inner string, embed bool) string {
 	target, label, hasLabel := inner, "", false
 	if i := strings.IndexByte(inner, '|'); i >= 0 {
 		if m.style == wiki.LinkPageText {
@@ -198,7 +199,7 @@ func (m *linkMove) wikilink(inner string, embed bool) string {
 // wikiTarget maps a wikilink target (a page name from the root, maybe with
 // ".md", or an attachment path) through the move, keeping its spelling of
 // the extension and its leading slash.
-func (m *linkMove) wikiTarget(target string) (string, bool) {
+func (m *Links) wikiTarget(target string) (string, bool) {
 	t := strings.TrimSpace(target)
 	lead := ""
 	if strings.HasPrefix(t, "/") {
@@ -221,7 +222,7 @@ func (m *linkMove) wikiTarget(target string) (string, bool) {
 
 // destination rewrites a link destination when it leads to something that
 // moved, or when the linking page moved and the destination is relative.
-func (m *linkMove) destination(dest, src, dst string) string {
+func (m *Links) destination(dest, src, dst string) string {
 	raw, angle := dest, false
 	if strings.HasPrefix(raw, "<") && strings.HasSuffix(raw, ">") {
 		raw, angle = raw[1:len(raw)-1], true
