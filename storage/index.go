@@ -32,7 +32,7 @@ func (w *Wiki) newIndexer() *index.Indexer {
 		Renderer: w.Renderer,
 		Options:  w.renderOptions,
 		Search:   searchRow,
-		Changed:  w.memo.changed,
+		Changed:  w.memo.Changed,
 	}
 }
 

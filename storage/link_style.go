@@ -94,7 +94,7 @@ func (w *Wiki) ensureStyle(ctx context.Context) error {
 	if p.LinkStyle != w.linkStyle() || built != string(p.LinkStyle) {
 		s := p.LinkStyle
 		w.style.Store(&s)
-		w.memo.changed()
+		w.memo.Changed()
 		if err := w.restyle(ctx); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/warren-wiki/warren/storage/internal/memo"
 	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -27,16 +28,8 @@ var homeCandidates = []string{"home", "readme", "index"}
 // page exists, else Home, README or index at the root (any case); "" when
 // there is none, and the root then lists the pages.
 func (w *Wiki) HomePage(ctx context.Context) (string, error) {
-	k := memoKey{kind: memoHome}
-	if v, ok := w.memo.get(k); ok {
-		return v.(string), nil
-	}
-	gen := w.memo.gen.Load()
-	name, err := w.homePage(ctx)
-	if err == nil {
-		w.memo.put(k, gen, name, len(name))
-	}
-	return name, err
+	size := func(name string) int { return len(name) }
+	return memo.Do(&w.memo, memoKey{kind: memoHome}, nil, size, func() (string, error) { return w.homePage(ctx) })
 }
 
 func (w *Wiki) homePage(ctx context.Context) (string, error) {
@@ -121,17 +114,9 @@ func chromeNames(page string) []string {
 // where they live. The sidebar is left out unless the wiki's sidebar
 // preference is "page". Answers are kept until the indexes next change.
 func (w *Wiki) Chrome(ctx context.Context, page string) (wiki.Chrome, error) {
+	size := func(c wiki.Chrome) int { return len(c.Sidebar) + len(c.Footer) + 64 }
 	k := memoKey{kind: memoChrome, name: path.Dir(page)}
-	if v, ok := w.memo.get(k); ok {
-		return v.(wiki.Chrome), nil
-	}
-	gen := w.memo.gen.Load()
-	c, err := w.chrome(ctx, page)
-	if err != nil {
-		return c, err
-	}
-	w.memo.put(k, gen, c, len(c.Sidebar)+len(c.Footer)+64)
-	return c, nil
+	return memo.Do(&w.memo, k, nil, size, func() (wiki.Chrome, error) { return w.chrome(ctx, page) })
 }
 
 func (w *Wiki) chrome(ctx context.Context, page string) (wiki.Chrome, error) {

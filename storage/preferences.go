@@ -65,7 +65,7 @@ func (w *Wiki) SetPreferences(ctx context.Context, p wiki.Preferences) error {
 		return err
 	}
 	w.prefs.drop()
-	w.memo.changed()
+	w.memo.Changed()
 	if p.LinkStyle != w.linkStyle() {
 		s := p.LinkStyle
 		w.style.Store(&s)

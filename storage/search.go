@@ -21,15 +21,15 @@ const memoSearch memoKind = 100
 // lasts until the indexes change, like the answers of a page view.
 func (w *Wiki) searchMemo(key string, compute func() (any, int, error)) (any, error) {
 	k := memoKey{kind: memoSearch, name: key}
-	if v, ok := w.memo.get(k); ok {
+	if v, ok := w.memo.Get(k); ok {
 		return v, nil
 	}
-	gen := w.memo.gen.Load()
+	gen := w.memo.Gen()
 	v, size, err := compute()
 	if err != nil {
 		return nil, err
 	}
-	w.memo.put(k, gen, v, size)
+	w.memo.Put(k, gen, v, size)
 	return v, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/internal/index"
+	"github.com/warren-wiki/warren/storage/internal/memo"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -38,7 +39,7 @@ type Wiki struct {
 	write      sync.Mutex                     // the wiki's write lock
 	reads      readStmts                      // prepared statements of the page view
 	indexer    *index.Indexer                 // keeps the derived tables (index.go)
-	memo       memo                           // warm answers of page views, until the indexes change
+	memo       memo.Memo[memoKey]             // warm answers of page views, until the indexes change
 	finder     *search.Searcher               // search, its prepared statements (search.go)
 	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
 	prefs      prefsCache                     // the preferences, while wiki.db is unchanged

@@ -118,7 +118,7 @@ func (w *Wiki) checkRenderer(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	defer w.memo.changed()
+	defer w.memo.Changed()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache`); err != nil {
 		return err
 	}
