@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/internal/prefs"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -77,7 +78,7 @@ func newWikiStyle(opts []OpenOption) wiki.LinkStyle {
 // re-renders. It reads the preferences and the recorded style only when
 // wiki.db's WAL changed since the last check, so a page view pays one stat.
 func (w *Wiki) ensureStyle(ctx context.Context) error {
-	stamp, ok := w.stamp()
+	stamp, ok := prefs.StampOf(w.DB.Path)
 	if ok {
 		if last := w.styleStamp.Load(); last != nil && *last == stamp {
 			return nil

@@ -8,6 +8,7 @@ import (
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/internal/index"
 	"github.com/warren-wiki/warren/storage/internal/memo"
+	"github.com/warren-wiki/warren/storage/internal/prefs"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -34,7 +35,7 @@ type Wiki struct {
 	Stats *Stats
 
 	// styleStamp is wiki.db's WAL stamp when the style was last checked.
-	styleStamp atomic.Pointer[dbStamp]
+	styleStamp atomic.Pointer[prefs.Stamp]
 	style      atomic.Pointer[wiki.LinkStyle] // the wikilink style in force (link_style.go)
 	write      sync.Mutex                     // the wiki's write lock
 	reads      readStmts                      // prepared statements of the page view
@@ -42,7 +43,7 @@ type Wiki struct {
 	memo       memo.Memo[memoKey]             // warm answers of page views, until the indexes change
 	finder     *search.Searcher               // search, its prepared statements (search.go)
 	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
-	prefs      prefsCache                     // the preferences, while wiki.db is unchanged
+	prefs      prefs.Cache                    // the preferences, while wiki.db is unchanged
 }
 
 // Lock takes the wiki's write lock. Readers never take it.
