@@ -5,9 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 
-	"github.com/warren-wiki/warren/storage/textdiff"
+	"github.com/warren-wiki/warren/storage/internal/pagediff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -56,51 +55,18 @@ func (w *Wiki) cachedBlame(ctx context.Context, blob, file string) ([]wiki.Blame
 	return lines, err == nil, err
 }
 
-// computeBlame walks the file's history newest first, handing each line on
-// to the older version until the commit that added it is found.
+// computeBlame reads the file and its history and walks it
+// (pagediff.Blame).
 func (w *Wiki) computeBlame(ctx context.Context, file, blob string) ([]wiki.BlameLine, error) {
 	content, err := w.Repo.ReadBlob(ctx, blob)
 	if err != nil {
 		return nil, err
 	}
-	texts := textdiff.SplitLines(content)
-	out := make([]wiki.BlameLine, len(texts))
-	for i, t := range texts {
-		out[i] = wiki.BlameLine{Line: i + 1, Text: strings.TrimSuffix(strings.TrimSuffix(t, "\n"), "\r")}
-	}
 	revs, err := w.Repo.History(ctx, file, 0, "")
 	if err != nil {
 		return nil, err
 	}
-	// pos[i] is where line i of the page is in the version being examined,
-	// or -1 once its commit is known.
-	pos := make([]int, len(texts))
-	for i := range pos {
-		pos[i] = i
-	}
-	cur, left := content, len(texts)
-	for k := 0; k < len(revs) && left > 0; k++ {
-		var older []byte
-		if k+1 < len(revs) {
-			if older, err = w.fileAt(ctx, revs[k+1].ID, file); err != nil {
-				return nil, err
-			}
-		}
-		keep := textdiff.KeptLines(cur, older) // line of cur → line of older, or -1
-		for i, p := range pos {
-			if p < 0 {
-				continue
-			}
-			if k+1 < len(revs) && keep[p] >= 0 {
-				pos[i] = keep[p]
-				continue
-			}
-			setBlame(&out[i], revs[k])
-			pos[i], left = -1, left-1
-		}
-		cur = older
-	}
-	return out, nil
+	return pagediff.Blame(content, revs, func(rev string) ([]byte, error) { return w.fileAt(ctx, rev, file) })
 }
 
 // fileAt is a file's content at a commit, empty where it does not exist.
@@ -110,9 +76,4 @@ func (w *Wiki) fileAt(ctx context.Context, rev, file string) ([]byte, error) {
 		return nil, nil
 	}
 	return b, err
-}
-
-func setBlame(l *wiki.BlameLine, r wiki.Revision) {
-	subject, _, _ := strings.Cut(r.Message, "\n")
-	l.Commit, l.Author, l.Time, l.Message = r.ID, r.Author, r.Time, subject
 }

@@ -1,21 +1,17 @@
 package storage
 
 import (
-	"bytes"
 	"context"
-	"unicode/utf8"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
-	"github.com/warren-wiki/warren/storage/textdiff"
+	"github.com/warren-wiki/warren/storage/internal/pagediff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// Commit view bounds: files past maxDiffFiles, or bigger than maxDiffBytes,
-// are listed with their line counts left out rather than diffed.
-const (
-	maxDiffFiles = 200
-	maxDiffBytes = 1 << 20
-)
+// Commit view bounds: files past maxDiffFiles, or bigger than
+// pagediff.MaxBytes, are listed with their line counts left out rather
+// than diffed.
+const maxDiffFiles = 200
 
 // commitView is CommitView's body.
 func (w *Wiki) commitView(ctx context.Context, id string) (*wiki.Commit, error) {
@@ -54,12 +50,12 @@ func (w *Wiki) commitFile(ctx context.Context, ch gitrepo.TreeChange, withDiff b
 	if err != nil {
 		return f, err
 	}
-	if !isText(a) || !isText(b) {
+	if !pagediff.IsText(a) || !pagediff.IsText(b) {
 		f.Binary = true
 		return f, nil
 	}
-	f.Lines = diffLines(a, b)
-	f.Added, f.Removed = diffCounts(f.Lines)
+	f.Lines = pagediff.Lines(a, b)
+	f.Added, f.Removed = pagediff.Counts(f.Lines)
 	return f, nil
 }
 
@@ -69,12 +65,6 @@ func (w *Wiki) blobOrEmpty(ctx context.Context, id string) ([]byte, error) {
 		return nil, nil
 	}
 	return w.Repo.ReadBlob(ctx, id)
-}
-
-// isText reports whether content can be shown as lines: valid UTF-8
-// without NUL bytes and not too big to diff.
-func isText(b []byte) bool {
-	return len(b) <= maxDiffBytes && bytes.IndexByte(b, 0) < 0 && utf8.Valid(b)
 }
 
 // restore is Restore's body: the page's text at the revision, saved as one
@@ -104,16 +94,3 @@ func (w *Wiki) restore(ctx context.Context, req wiki.RestoreRequest) (*wiki.Save
 
 // shortID abbreviates a commit id as git's one-line logs do.
 func shortID(id string) string { return id[:min(len(id), 8)] }
-
-// fileCounts counts the added and removed lines between two texts.
-func fileCounts(a, b []byte) (added, removed int) {
-	for _, l := range textdiff.DiffLines(a, b) {
-		switch l.Op {
-		case '+':
-			added++
-		case '-':
-			removed++
-		}
-	}
-	return added, removed
-}

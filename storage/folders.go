@@ -6,6 +6,7 @@ import (
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/internal/linkmove"
+	"github.com/warren-wiki/warren/storage/internal/pagediff"
 	"github.com/warren-wiki/warren/storage/internal/pagetree"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -109,7 +110,7 @@ func (w *Wiki) feed(ctx context.Context, name string, limit int) ([]wiki.FeedEnt
 		if err != nil {
 			return nil, err
 		}
-		out[i].Added, out[i].Removed = fileCounts(before, after)
+		out[i].Added, out[i].Removed = pagediff.FileCounts(before, after)
 	}
 	return out, nil
 }

@@ -1,12 +1,11 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
-	"github.com/warren-wiki/warren/storage/textdiff"
+	"github.com/warren-wiki/warren/storage/internal/pagediff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -82,14 +81,6 @@ func (w *Wiki) revertOn(ctx context.Context, head string, req wiki.RevertRequest
 	return rev, w.afterCommit(ctx)
 }
 
-// fileSide is one version of a file: absent, or its content.
-type fileSide struct {
-	ok   bool
-	text []byte
-}
-
-func (a fileSide) same(b fileSide) bool { return a.ok == b.ok && bytes.Equal(a.text, b.text) }
-
 // revertFile decides what the revert does to one file the commit touched;
 // change is false when the file is already as it was before the commit.
 func (w *Wiki) revertFile(ctx context.Context, head string, ch gitrepo.TreeChange) (gitrepo.FileChange, bool, error) {
@@ -102,40 +93,22 @@ func (w *Wiki) revertFile(ctx context.Context, head string, ch gitrepo.TreeChang
 		return gitrepo.FileChange{}, false, err
 	}
 	b, _, err := w.Repo.ReadFile(ctx, head, ch.Path)
-	ours := fileSide{ok: err == nil, text: b}
+	ours := pagediff.Side{OK: err == nil, Text: b}
 	if err != nil && wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		return gitrepo.FileChange{}, false, err
 	}
-	result, err := revertMerge(ch.Path, base, ours, theirs)
-	if err != nil || result.same(ours) {
+	result, err := pagediff.RevertMerge(ch.Path, base, ours, theirs)
+	if err != nil || result.Same(ours) {
 		return gitrepo.FileChange{}, false, err
 	}
-	return gitrepo.FileChange{Path: ch.Path, Content: result.text, Delete: !result.ok}, true, nil
+	return gitrepo.FileChange{Path: ch.Path, Content: result.Text, Delete: !result.OK}, true, nil
 }
 
 // side reads a blob as a file version ("" = absent).
-func (w *Wiki) side(ctx context.Context, blob string) (fileSide, error) {
+func (w *Wiki) side(ctx context.Context, blob string) (pagediff.Side, error) {
 	if blob == "" {
-		return fileSide{}, nil
+		return pagediff.Side{}, nil
 	}
 	b, err := w.Repo.ReadBlob(ctx, blob)
-	return fileSide{ok: true, text: b}, err
-}
-
-// revertMerge merges one file: unchanged since the commit → as before it;
-// already as before it → kept; text on all three sides → merged by lines;
-// anything else is a conflict.
-func revertMerge(file string, base, ours, theirs fileSide) (fileSide, error) {
-	switch {
-	case ours.same(theirs):
-		return ours, nil
-	case ours.same(base):
-		return theirs, nil
-	case base.ok && ours.ok && theirs.ok && isText(base.text) && isText(ours.text) && isText(theirs.text):
-		if merged, clean := textdiff.Merge3(base.text, ours.text, theirs.text); clean {
-			return fileSide{ok: true, text: merged}, nil
-		}
-	}
-	return fileSide{}, wiki.Errorf(wiki.ECONFLICT,
-		"%s changed since that commit in a way that overlaps it; nothing was reverted", file)
+	return pagediff.Side{OK: true, Text: b}, err
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 
+	"github.com/warren-wiki/warren/storage/internal/pagediff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -102,7 +103,7 @@ func (w *Wiki) pageDiff(ctx context.Context, name, from, to string) ([]wiki.Diff
 	if !okA && !okB {
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "page %q exists at neither revision", name)
 	}
-	return diffLines(a, b), nil
+	return pagediff.Lines(a, b), nil
 }
 
 // contentAt reads a page's text at rev; ok is false if it is absent there.

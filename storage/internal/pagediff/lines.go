@@ -1,14 +1,17 @@
-package storage
+package pagediff
 
 import (
+	"bytes"
+	"unicode/utf8"
+
 	"github.com/warren-wiki/warren/storage/textdiff"
 	"github.com/warren-wiki/warren/wiki"
 )
 
-// diffLines is the line diff of a and b in the domain's terms: every line
+// Lines is the line diff of a and b in the domain's terms: every line
 // numbered on its side(s), and in each run of removed lines followed by
 // added ones, the k-th removed and k-th added line compared word by word.
-func diffLines(a, b []byte) []wiki.DiffLine {
+func Lines(a, b []byte) []wiki.DiffLine {
 	lines := textdiff.DiffLines(a, b)
 	out := make([]wiki.DiffLine, len(lines))
 	oldN, newN := 0, 0
@@ -61,8 +64,8 @@ func spans(in []textdiff.Span) []wiki.DiffSpan {
 	return out
 }
 
-// diffCounts counts the added and removed lines of a diff.
-func diffCounts(lines []wiki.DiffLine) (added, removed int) {
+// Counts counts the added and removed lines of a diff.
+func Counts(lines []wiki.DiffLine) (added, removed int) {
 	for _, l := range lines {
 		switch l.Op {
 		case '+':
@@ -72,4 +75,27 @@ func diffCounts(lines []wiki.DiffLine) (added, removed int) {
 		}
 	}
 	return added, removed
+}
+
+// FileCounts counts the added and removed lines between two texts, without
+// the word marks Lines computes.
+func FileCounts(a, b []byte) (added, removed int) {
+	for _, l := range textdiff.DiffLines(a, b) {
+		switch l.Op {
+		case '+':
+			added++
+		case '-':
+			removed++
+		}
+	}
+	return added, removed
+}
+
+// MaxBytes is the biggest file shown (and merged) as lines.
+const MaxBytes = 1 << 20
+
+// IsText reports whether content can be shown as lines: valid UTF-8
+// without NUL bytes and not too big to diff.
+func IsText(b []byte) bool {
+	return len(b) <= MaxBytes && bytes.IndexByte(b, 0) < 0 && utf8.Valid(b)
 }
