@@ -21,5 +21,5 @@
 // It knows nothing of HTTP or of which wiki a request is for. Of the
 // project it imports gitrepo, sqlitedb, textdiff, schema, wiki and its own
 // packages under storage/internal (durable, and the parts carved out of
-// it: pagetree, links, linkmove, memo, prefs, pagediff, …); no subpackage imports it.
+// it: pagetree, links, linkmove, memo, prefs, pagediff, quota, …); no subpackage imports it.
 package storage

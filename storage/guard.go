@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/quota"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -25,7 +26,7 @@ func (w *Wiki) commit(ctx context.Context, author *wiki.Caller, req gitrepo.Comm
 	}
 	rev, err := w.Repo.Commit(ctx, req)
 	if err == nil {
-		w.size.grew(added)
+		w.size.Grew(added)
 	}
 	return rev, err
 }
@@ -64,83 +65,12 @@ func (w *Wiki) CheckWrite(ctx context.Context, author *wiki.Caller, changes []wi
 	if err := wiki.CheckProtected(pol.Rules, author.Role, changes); err != nil {
 		return err
 	}
-	qerr, err := w.checkQuota(ctx, pol.Quota, changes, addBytes)
+	qerr, err := quota.Check(ctx, w.DB.R, &w.size, w.Repo.Dir(), w.now(), pol.Quota, changes, addBytes)
 	if err != nil || qerr == nil {
 		return err
 	}
 	w.auditRefusal(ctx, author, qerr)
 	return qerr
-}
-
-// checkQuota returns the quota the changes would break, if any.
-func (w *Wiki) checkQuota(ctx context.Context, q wiki.Quota, changes []wiki.PathChange, addBytes int64) (*wiki.QuotaError, error) {
-	if q.MaxPages > 0 {
-		delta, err := w.pageDelta(ctx, changes)
-		if err != nil {
-			return nil, err
-		}
-		if delta > 0 {
-			n, err := w.pageCount(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if n+delta > q.MaxPages {
-				return &wiki.QuotaError{What: "pages", Used: n, Added: delta, Limit: q.MaxPages}, nil
-			}
-		}
-	}
-	if q.MaxBytes > 0 && addBytes > 0 && !onlyDeletes(changes) {
-		used, err := w.size.bytes(w.Repo.Dir(), w.now())
-		if err != nil {
-			return nil, err
-		}
-		if used+addBytes > q.MaxBytes {
-			return &wiki.QuotaError{What: "bytes", Used: used, Added: addBytes, Limit: q.MaxBytes}, nil
-		}
-	}
-	return nil, nil
-}
-
-// pageDelta is how many pages the changes add (new page files) minus how
-// many they delete, against the page index of HEAD.
-func (w *Wiki) pageDelta(ctx context.Context, changes []wiki.PathChange) (int64, error) {
-	var delta int64
-	for _, c := range changes {
-		name, ok := wiki.PageNameOf(c.Path)
-		if !ok {
-			continue
-		}
-		if c.Delete {
-			delta--
-			continue
-		}
-		var n int
-		if err := w.DB.R.GetContext(ctx, &n, `SELECT count(*) FROM pages WHERE name = ?`, name); err != nil {
-			return 0, err
-		}
-		if n == 0 {
-			delta++
-		}
-	}
-	return delta, nil
-}
-
-// onlyDeletes reports whether changes remove files and add none; a push
-// that only deletes still brings a small pack, which must not be refused.
-func onlyDeletes(changes []wiki.PathChange) bool {
-	for _, c := range changes {
-		if !c.Delete {
-			return false
-		}
-	}
-	return len(changes) > 0
-}
-
-// pageCount is the number of pages at HEAD, from the index.
-func (w *Wiki) pageCount(ctx context.Context) (int64, error) {
-	var n int64
-	err := w.DB.R.GetContext(ctx, &n, `SELECT count(*) FROM pages`)
-	return n, err
 }
 
 // auditRefusal records a quota refusal; failing to record it does not
@@ -157,4 +87,4 @@ func (w *Wiki) auditRefusal(ctx context.Context, author *wiki.Caller, q *wiki.Qu
 
 // RepoSizeChanged tells the quota check that the repository changed size
 // behind storage's back (a push, a repack), so it measures again.
-func (w *Wiki) RepoSizeChanged() { w.size.forget() }
+func (w *Wiki) RepoSizeChanged() { w.size.Forget() }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/quota"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -26,7 +27,7 @@ func (w *Wiki) Usage(ctx context.Context) (wiki.UsageSize, error) {
 		t := last[0].Time
 		u.LastChange = &t
 	}
-	if u.RepoBytes, err = dirBytes(w.Repo.Dir()); err != nil {
+	if u.RepoBytes, err = quota.DirBytes(w.Repo.Dir()); err != nil {
 		return u, err
 	}
 	u.AttachmentBytes, err = attachmentBytes(ctx, w.Repo)

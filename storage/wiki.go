@@ -9,6 +9,7 @@ import (
 	"github.com/warren-wiki/warren/storage/internal/index"
 	"github.com/warren-wiki/warren/storage/internal/memo"
 	"github.com/warren-wiki/warren/storage/internal/prefs"
+	"github.com/warren-wiki/warren/storage/internal/quota"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -42,7 +43,7 @@ type Wiki struct {
 	indexer    *index.Indexer                 // keeps the derived tables (index.go)
 	memo       memo.Memo[memoKey]             // warm answers of page views, until the indexes change
 	finder     *search.Searcher               // search, its prepared statements (search.go)
-	size       repoSize                       // the repository's size for the byte quota (repo_size.go)
+	size       quota.Size                     // the repository's size for the byte quota (storage/internal/quota)
 	prefs      prefs.Cache                    // the preferences, while wiki.db is unchanged
 }
 

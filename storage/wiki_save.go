@@ -114,7 +114,7 @@ func (w *Wiki) commitIndexed(ctx context.Context, author *wiki.Caller, req gitre
 	if err != nil {
 		return "", err
 	}
-	w.size.grew(added)
+	w.size.Grew(added)
 	w.afterCommit(ctx)
 	return rev, flushed()
 }

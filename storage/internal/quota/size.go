@@ -1,4 +1,4 @@
-package storage
+package quota
 
 import (
 	"errors"
@@ -13,23 +13,25 @@ import (
 // every save; in between, each commit adds what it wrote.
 const repoSizeTTL = time.Minute
 
-// repoSize is the wiki's repository size on disk as the byte quota sees
-// it: measured at most once a minute and estimated in between.
-type repoSize struct {
+// Size is a repository's size on disk as the byte quota sees it: measured
+// at most once a minute and estimated in between. The zero Size is
+// unknown, and measures on first use.
+type Size struct {
 	mu    sync.Mutex
 	n     int64
 	at    time.Time
 	known bool
 }
 
-// bytes returns the size, measuring it if unknown or stale.
-func (s *repoSize) bytes(dir string, now time.Time) (int64, error) {
+// Bytes returns the size of the repository in dir, measuring it if
+// unknown or stale.
+func (s *Size) Bytes(dir string, now time.Time) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.known && now.Sub(s.at) < repoSizeTTL {
 		return s.n, nil
 	}
-	n, err := dirBytes(dir)
+	n, err := DirBytes(dir)
 	if err != nil {
 		return 0, err
 	}
@@ -37,22 +39,24 @@ func (s *repoSize) bytes(dir string, now time.Time) (int64, error) {
 	return n, nil
 }
 
-// grew adds what a commit wrote to a known size.
-func (s *repoSize) grew(n int64) {
+// Grew adds what a commit wrote to a known size.
+func (s *Size) Grew(n int64) {
 	s.mu.Lock()
 	s.n += n
 	s.mu.Unlock()
 }
 
-// forget makes the next check measure again.
-func (s *repoSize) forget() {
+// Forget makes the next check measure again, after the repository
+// changed behind the estimate (a push, a repack).
+func (s *Size) Forget() {
 	s.mu.Lock()
 	s.known = false
 	s.mu.Unlock()
 }
 
-// dirBytes is the total size of the regular files under dir.
-func dirBytes(dir string) (int64, error) {
+// DirBytes is the total size of the regular files under dir: a
+// repository's size on disk.
+func DirBytes(dir string) (int64, error) {
 	var total int64
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
