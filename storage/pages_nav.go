@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"path"
 	"strings"
 
@@ -19,11 +18,6 @@ func (w *Wiki) Resolve(ctx context.Context, name string) (wiki.Resolution, error
 	return w.links().ResolveURL(ctx, name)
 }
 
-// homeCandidates are the pages a wiki root falls back to, in order: the
-// preference, Home (GitHub, Gollum, An Otter Wiki's home.md), then README
-// and index, all at the root and in any case.
-var homeCandidates = []string{"home", "readme", "index"}
-
 // HomePage is the page the wiki root shows: the "home" preference if that
 // page exists, else Home, README or index at the root (any case); "" when
 // there is none, and the root then lists the pages.
@@ -37,25 +31,7 @@ func (w *Wiki) homePage(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	keys := append([]string{strings.ToLower(prefs.Home)}, homeCandidates...)
-	list, _ := json.Marshal(keys)
-	var rows []struct {
-		Name  string `db:"name"`
-		LName string `db:"lname"`
-	}
-	err = w.DB.R.SelectContext(ctx, &rows,
-		`SELECT name, lname FROM pages WHERE lname IN (SELECT value FROM json_each(?)) ORDER BY name`, string(list))
-	if err != nil {
-		return "", err
-	}
-	for _, k := range keys {
-		for _, r := range rows {
-			if k != "" && r.LName == k {
-				return r.Name, nil
-			}
-		}
-	}
-	return "", nil
+	return pagetree.Home(ctx, w.DB.R, prefs.Home)
 }
 
 // HasFolder reports whether any page lives below the folder name, so that
@@ -93,22 +69,6 @@ func (w *Wiki) File(ctx context.Context, p string) ([]byte, string, error) {
 	return data, pick.Blob, err
 }
 
-// chromeNames are the lower-cased names of the chrome pages that could
-// apply to page: _sidebar and _footer in its folder and each folder up.
-func chromeNames(page string) []string {
-	var out []string
-	for dir := path.Dir(page); ; dir = path.Dir(dir) {
-		prefix := ""
-		if dir != "." && dir != "/" {
-			prefix = strings.ToLower(dir) + "/"
-		}
-		out = append(out, prefix+"_sidebar", prefix+"_footer")
-		if prefix == "" {
-			return out
-		}
-	}
-}
-
 // Chrome returns the nearest _Sidebar and _Footer up from page's folder
 // (GitHub and Gollum semantics), rendered, with their links resolved from
 // where they live. The sidebar is left out unless the wiki's sidebar
@@ -125,20 +85,11 @@ func (w *Wiki) chrome(ctx context.Context, page string) (wiki.Chrome, error) {
 	if err != nil {
 		return c, err
 	}
-	list, _ := json.Marshal(chromeNames(page))
-	var names []string
-	err = w.DB.R.SelectContext(ctx, &names,
-		`SELECT name FROM pages WHERE lname IN (SELECT value FROM json_each(?)) ORDER BY length(name) DESC, name`, string(list))
-	if err != nil {
+	if c.SidebarPage, c.FooterPage, err = pagetree.Chrome(ctx, w.DB.R, page); err != nil {
 		return c, err
 	}
-	for _, n := range names {
-		switch base := strings.ToLower(path.Base(n)); {
-		case base == "_sidebar" && c.SidebarPage == "" && prefs.Sidebar == wiki.SidebarPage:
-			c.SidebarPage = n
-		case base == "_footer" && c.FooterPage == "":
-			c.FooterPage = n
-		}
+	if prefs.Sidebar != wiki.SidebarPage {
+		c.SidebarPage = ""
 	}
 	if c.Sidebar, err = w.chromeHTML(ctx, c.SidebarPage); err != nil {
 		return c, err
