@@ -61,32 +61,6 @@ func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message s
 	return rev, err
 }
 
-// tags is Tags' body: every tag with its pages, tags in order.
-func (w *Wiki) tags(ctx context.Context) ([]wiki.Tag, error) {
-	var rows []struct {
-		Tag   string `db:"tag"`
-		Label string `db:"label"`
-		wiki.PageInfo
-	}
-	err := w.DB.R.SelectContext(ctx, &rows, `
-		SELECT t.tag, t.label, p.name, p.title, p.blob, p.revision
-		FROM page_tags t JOIN pages p ON p.name = t.page ORDER BY t.tag, p.name`)
-	if err != nil {
-		return nil, err
-	}
-	var out []wiki.Tag
-	last := ""
-	for i, r := range rows {
-		if i == 0 || r.Tag != last {
-			out = append(out, wiki.Tag{Tag: r.Label})
-			last = r.Tag
-		}
-		t := &out[len(out)-1]
-		t.Pages = append(t.Pages, r.PageInfo)
-	}
-	return out, nil
-}
-
 // feed is Feed's body: the latest changes with the size of each diff.
 func (w *Wiki) feed(ctx context.Context, name string, limit int) ([]wiki.FeedEntry, error) {
 	entries, err := w.Changes(ctx, name, limit, 0)

@@ -80,7 +80,7 @@ func (w *Wiki) DeleteFolder(ctx context.Context, folder, baseRevision, message s
 }
 
 // Tags lists the front-matter tags of the wiki's pages with their pages.
-func (w *Wiki) Tags(ctx context.Context) ([]wiki.Tag, error) { return w.tags(ctx) }
+func (w *Wiki) Tags(ctx context.Context) ([]wiki.Tag, error) { return pagetree.Tags(ctx, w.DB.R) }
 
 // Feed lists the latest changes of a page ("" = the wiki) for an Atom feed,
 // each with the number of lines it added and removed.
