@@ -32,7 +32,7 @@ var arrows = map[string][]string{
 	"storage/internal/linkmove":  {"storage/gitrepo", "wiki"},
 	"storage/internal/prefs":     {"storage/sqlitedb", "schema", "wiki"},
 	"storage/internal/pagediff":  {"storage/textdiff", "wiki"},
-	"storage/internal/quota":     {"wiki"},
+	"storage/internal/quota":     {"storage/gitrepo", "wiki"},
 	"schema":                     {"wiki"},
 	"wiki/markdown":              {"wiki"},
 	"storage/textdiff":           {},

@@ -2,9 +2,7 @@ package storage
 
 import (
 	"context"
-	"strings"
 
-	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/internal/quota"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -30,26 +28,6 @@ func (w *Wiki) Usage(ctx context.Context) (wiki.UsageSize, error) {
 	if u.RepoBytes, err = quota.DirBytes(w.Repo.Dir()); err != nil {
 		return u, err
 	}
-	u.AttachmentBytes, err = attachmentBytes(ctx, w.Repo)
+	u.AttachmentBytes, err = quota.AttachmentBytes(ctx, w.Repo)
 	return u, err
-}
-
-// attachmentBytes sums the plain files at HEAD that are not pages; an
-// empty repository has none.
-func attachmentBytes(ctx context.Context, repo *gitrepo.Repo) (int64, error) {
-	head, err := repo.Head(ctx)
-	if err != nil || head == "" {
-		return 0, err
-	}
-	files, err := repo.ListFiles(ctx, head)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for _, f := range files {
-		if gitrepo.IsPlainFile(f.Mode) && !strings.HasSuffix(strings.ToLower(f.Path), strings.ToLower(wiki.PageExt)) {
-			n += f.Size
-		}
-	}
-	return n, nil
 }
