@@ -21,7 +21,8 @@
 // It knows nothing of HTTP or of which wiki a request is for. Of the
 // project it imports gitrepo, sqlitedb, textdiff, schema, wiki and its own
 // packages under storage/internal: durable, and the parts carved out of
-// it — search, pagetree (page index reads by name range), links (resolver
-// and link pass), linkmove (move plans and link rewriting), memo, prefs,
-// pagediff (diff, revert merge, blame) and quota. No subpackage imports it.
+// it — index (the indexer), search, pagetree (page index reads by name
+// range), links (resolver and link pass), linkmove (move plans and link
+// rewriting), memo, prefs, pagediff (diff, revert merge, blame) and quota.
+// No subpackage imports it.
 package storage
