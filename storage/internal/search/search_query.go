@@ -86,17 +86,27 @@ func parseQuery(q string) (*parsedQuery, error) {
 
 // tiers are the title hits, then the text-only hits. A page whose name
 // and title match the words matches the whole query too (pages_fts holds
-// name and title as well), unless it has a word to leave out.
+// name and title as well, folded as titles_fts holds them), unless it has
+// a word to leave out; so the text tier is the whole query NOT the words
+// in the name and title columns, one FTS5 expression that never collects
+// the title hits first.
 func (pq *parsedQuery) tiers() []searchTier {
 	if pq.match == "" {
 		return []searchTier{{n: 1}}
 	}
-	return []searchTier{{n: 1, match: pq.positive}, {n: 2, match: pq.match}}
+	text := pq.match + " NOT {name title} : (" + pq.positive + ")"
+	return []searchTier{{n: 1, match: pq.positive}, {n: 2, match: text}}
 }
 
 // key names the query for the memo: its MATCH expression and its tags.
 func (pq *parsedQuery) key() string {
 	return pq.match + "\x00" + strings.Join(pq.tags, "\x00")
+}
+
+// positiveKey is the key of the same query without the words it leaves
+// out (the key of "a b" for "a b -c").
+func (pq *parsedQuery) positiveKey() string {
+	return "(" + pq.positive + ")\x00" + strings.Join(pq.tags, "\x00")
 }
 
 // tagFilter appends one condition per tag on the row id column col.

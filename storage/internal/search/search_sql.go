@@ -11,9 +11,32 @@ import (
 )
 
 // total is the number of pages the whole query matches, through Memo.
+// With words to leave out it is |P| − |P AND N| (P the words that must
+// match, N those that must not): |P| is the total of the same search
+// without its exclusions, remembered under that search's key, and
+// |P AND N| costs FTS5 only what P and N have in common, since AND skips
+// ahead by rowid. So narrowing a search with -word does not count the
+// words' matches again.
 func (s *Searcher) total(ctx context.Context, pq *parsedQuery) (int, error) {
-	v, err := s.memo("n\x00"+pq.key(), func() (any, int, error) {
-		n, err := s.count(ctx, pq)
+	return s.memoCount(pq.key(), func() (int, error) {
+		if pq.negative == "" {
+			return s.count(ctx, pq, pq.match)
+		}
+		all, err := s.memoCount(pq.positiveKey(), func() (int, error) {
+			return s.count(ctx, pq, "("+pq.positive+")")
+		})
+		if err != nil {
+			return 0, err
+		}
+		both, err := s.count(ctx, pq, "("+pq.positive+") AND ("+pq.negative+")")
+		return max(0, all-both), err
+	})
+}
+
+// memoCount is a count through Memo under key.
+func (s *Searcher) memoCount(key string, count func() (int, error)) (int, error) {
+	v, err := s.memo("n\x00"+key, func() (any, int, error) {
+		n, err := count()
 		return n, 8, err
 	})
 	if err != nil {
@@ -22,11 +45,12 @@ func (s *Searcher) total(ctx context.Context, pq *parsedQuery) (int, error) {
 	return v.(int), nil
 }
 
-// count counts the pages the whole query matches.
-func (s *Searcher) count(ctx context.Context, pq *parsedQuery) (int, error) {
+// count counts the pages that match (a MATCH expression, "" for none) and
+// have the query's tags. It reads pages_fts alone: no join, no columns.
+func (s *Searcher) count(ctx context.Context, pq *parsedQuery, match string) (int, error) {
 	q, args := pq.tagFilter(`SELECT count(*) FROM pages p WHERE 1 = 1`, "p.rowid")
-	if pq.match != "" {
-		q, args = pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", pq.match)
+	if match != "" {
+		q, args = pq.tagFilter(`SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?`, "rowid", match)
 	}
 	var n int
 	if err := s.stmt(q).GetContext(ctx, &n, args...); err != nil {
@@ -46,7 +70,9 @@ type hitRow struct {
 
 // tier reads up to n hits of one tier with rowid > from. Title hits come
 // from the small titles table (their snippet is the start of the text);
-// text hits from pages_fts, leaving out the title hits.
+// text hits from pages_fts, whose tier expression leaves out the title
+// hits itself (see tiers), so FTS5 walks the doclists lazily in rowid
+// order and stops at the limit.
 func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from int64, n int) ([]hitRow, error) {
 	var q string
 	var args []any
@@ -68,8 +94,7 @@ func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from
 		q, args = pq.tagFilter(`
 			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
 			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
-			WHERE pages_fts MATCH ? AND f.rowid > ?
-			AND f.rowid NOT IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)`, "f.rowid", t.match, from, pq.positive)
+			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
 		q += ` ORDER BY f.rowid LIMIT ?`
 	}
 	var rows []hitRow
