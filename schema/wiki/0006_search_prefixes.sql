@@ -4,8 +4,8 @@
 -- of every term it prefixes before the first hit: with them, the first
 -- results page reads only the rows it shows, whether the word is on 500
 -- pages or on 5,000. A longer prefix (rare once stemmed: "configuration"
--- is stored as "configur") still merges. The index grows by about half
--- again of the text it indexes.
+-- is stored as "configur") still merges. The FTS index about doubles
+-- (measured: 15 to 31 MB for 21 MB of Markdown; inserts ~2x slower).
 DROP TABLE pages_fts;
 CREATE VIRTUAL TABLE pages_fts USING fts5(
   name, title, body, fold,
