@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
@@ -33,6 +34,11 @@ func (ix *Indexer) apply(ctx context.Context, p *indexPlan) error {
 	}
 	if err := ix.writeFiles(wr, p); err != nil {
 		return err
+	}
+	if p.rebuild || len(p.changes) >= optimizeAfter {
+		if err := optimizeSearch(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if p.rebuild {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
@@ -167,6 +173,27 @@ func (ix *Indexer) indexRenames(wr *indexWriter, c *gitrepo.CommitInfo) error {
 	}
 	for _, r := range renames {
 		if err := wr.addRedirect(r, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// optimizeAfter is how many changed files make an index update worth
+// merging the search tables' segments into one: a rebuild or a big push
+// leaves a dozen FTS5 segments, and every term a search reads is looked up
+// in each of them (measured on 5,000 pages: a fresh search 740 → 395 µs of
+// CPU, for 106 ms of merging once). Small saves leave it to FTS5's own
+// automerge.
+const optimizeAfter = 256
+
+// optimizeSearch merges each full-text table's segments into one, inside the
+// index transaction so a reader never sees a half-merged table.
+func optimizeSearch(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	for _, t := range []string{"pages_fts", "titles_fts"} {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+t+"("+t+") VALUES('optimize')"); err != nil {
 			return err
 		}
 	}
