@@ -79,27 +79,7 @@ func (l *LogWalk) collect(ctx context.Context, to, stop plumbing.Hash) error {
 
 // ancestors is Repo.ancestors over the object store.
 func (l *LogWalk) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[plumbing.Hash]*object.Commit, bool, error) {
-	commits := map[plumbing.Hash]*object.Commit{}
-	reachedRoot := false
-	stack := []plumbing.Hash{start}
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if h == stop || commits[h] != nil {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, false, err
-		}
-		c, err := l.commit(h)
-		if err != nil {
-			return nil, false, err
-		}
-		commits[h] = c
-		reachedRoot = reachedRoot || len(c.ParentHashes) == 0
-		stack = append(stack, c.ParentHashes...)
-	}
-	return commits, reachedRoot, nil
+	return ancestorsBy(ctx, start, stop, l.commit)
 }
 
 // commit reads and decodes one commit (a few hundred bytes: hashing it

@@ -68,6 +68,12 @@ func (r *Repo) Log(ctx context.Context, from, to string) ([]CommitInfo, error) {
 // ancestors collects start and its ancestors, not walking through stop
 // (which is left out), and says whether a root commit was among them.
 func (r *Repo) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[plumbing.Hash]*object.Commit, bool, error) {
+	return ancestorsBy(ctx, start, stop, r.commit)
+}
+
+// ancestorsBy is the walk behind Repo.ancestors and LogWalk.ancestors,
+// reading each commit with read.
+func ancestorsBy(ctx context.Context, start, stop plumbing.Hash, read func(plumbing.Hash) (*object.Commit, error)) (map[plumbing.Hash]*object.Commit, bool, error) {
 	commits := map[plumbing.Hash]*object.Commit{}
 	reachedRoot := false
 	stack := []plumbing.Hash{start}
@@ -80,7 +86,7 @@ func (r *Repo) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[pl
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
 		}
-		c, err := r.commit(h)
+		c, err := read(h)
 		if err != nil {
 			return nil, false, err
 		}
