@@ -85,7 +85,7 @@ func (l *LogWalk) ancestors(ctx context.Context, start, stop plumbing.Hash) (map
 // commit reads and decodes one commit (a few hundred bytes: hashing it
 // for go-git's decoder costs nothing worth avoiding).
 func (l *LogWalk) commit(h plumbing.Hash) (*object.Commit, error) {
-	typ, data, err := l.st.Read(h)
+	typ, data, err := l.read(h)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (l *LogWalk) tree(h plumbing.Hash, i int) ([]byte, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
-	typ, data, err := l.st.Read(h)
+	typ, data, err := l.read(h)
 	if err != nil {
 		return nil, err
 	}

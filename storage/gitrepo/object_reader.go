@@ -17,17 +17,36 @@ import (
 // objects no view needs and keep them there. The mapped packs count as the
 // process's resident memory until Close, so a long job closes its reader
 // between batches. It is not safe for concurrent use.
+//
+// Objects a commit of this process wrote are still in memory (fresh) and
+// are read from there; the packs are opened only at the first object that
+// is not, so that indexing a save, which reads little besides the objects
+// the save itself just wrote, does not open and index every pack.
 type ObjectReader struct {
+	r  *Repo
 	st *gitpack.ObjectStore
 }
 
-// OpenReader opens a reader over the objects on disk now.
+// OpenReader opens a reader over the objects on disk now (and those this
+// process wrote, before they are flushed).
 func (r *Repo) OpenReader() (*ObjectReader, error) {
-	st, err := gitpack.OpenObjectStore(r.dir)
-	if err != nil {
-		return nil, err
+	return &ObjectReader{r: r}, nil
+}
+
+// read returns an object's type and content, fresh ones first; the content
+// is valid until the next read.
+func (o *ObjectReader) read(h plumbing.Hash) (int, []byte, error) {
+	if t, data, ok := o.r.freshData(h); ok {
+		return int(t), data, nil
 	}
-	return &ObjectReader{st: st}, nil
+	if o.st == nil {
+		st, err := gitpack.OpenObjectStore(o.r.dir)
+		if err != nil {
+			return 0, nil, err
+		}
+		o.st = st
+	}
+	return o.st.Read(h)
 }
 
 // ReadBlob returns a copy of a blob's content by id.
@@ -39,7 +58,7 @@ func (o *ObjectReader) ReadBlob(ctx context.Context, id string) ([]byte, error) 
 	if !ok {
 		return nil, wiki.Errorf(wiki.ENOTFOUND, "blob %q not found", id)
 	}
-	typ, data, err := o.st.Read(h)
+	typ, data, err := o.read(h)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"crypto/rand"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -190,4 +191,21 @@ func (r *Repo) freshLocked(t plumbing.ObjectType, h plumbing.Hash) (*plumbing.Me
 		return nil, false
 	}
 	return m, true
+}
+
+// freshData returns the type and content of an object a commit of this
+// process wrote, while it is still kept in memory.
+func (r *Repo) freshData(h plumbing.Hash) (plumbing.ObjectType, []byte, bool) {
+	r.mu.Lock()
+	m, ok := r.fresh[h]
+	r.mu.Unlock()
+	if !ok {
+		return 0, nil, false
+	}
+	rd, err := m.Reader()
+	if err != nil {
+		return 0, nil, false
+	}
+	data, err := io.ReadAll(rd)
+	return m.Type(), data, err == nil
 }
