@@ -100,24 +100,36 @@ func (w *Wiki) saveOn(ctx context.Context, head string, req wiki.SaveRequest) (*
 	return res, nil
 }
 
-// commitIndexed is commit (guard.go) followed by the index update, which
-// runs while the branch's last flush does (gitrepo's CommitStart): it
-// returns once both are done, so the save is acknowledged only when it is
-// durable, and a read after it finds the new revision. A failed index
-// update is not the save's failure: the index heals on the next read.
+// commitIndexed is commit (guard.go) with the index update staged while
+// the commit's objects are flushed and committed once the branch has
+// moved (gitrepo's CommitRequest.Stage, the indexer's Stage); it returns
+// once the move is durable too, so the save is acknowledged only when it
+// is durable, and a read after it finds the new revision. An index update
+// that could not be staged is done after the move, as a catch-up; a
+// failed one is not the save's failure: the index heals on the next read.
 func (w *Wiki) commitIndexed(ctx context.Context, author *wiki.Caller, req gitrepo.CommitRequest) (string, error) {
 	changes, added := pathChanges(req.Changes)
 	if err := w.CheckWrite(ctx, author, changes, added); err != nil {
 		return "", err
+	}
+	staged := errNotStaged
+	req.Stage = func(id string) func(bool) {
+		finish := w.indexer.Stage(ctx, id)
+		return func(made bool) { staged = finish(made) }
 	}
 	rev, flushed, err := w.Repo.CommitStart(ctx, req)
 	if err != nil {
 		return "", err
 	}
 	w.size.Grew(added)
-	w.afterCommit(ctx)
+	if staged != nil {
+		w.afterCommit(ctx)
+	}
 	return rev, flushed()
 }
+
+// errNotStaged is a commit's index update before it was staged.
+var errNotStaged = errors.New("index update not staged")
 
 // currentPage returns the indexed page and its content, or nil if absent.
 func (w *Wiki) currentPage(ctx context.Context, name string) (*pageRow, []byte, error) {

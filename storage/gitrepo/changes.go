@@ -51,4 +51,12 @@ type CommitRequest struct {
 	AuthorEmail string
 	Message     string
 	When        time.Time
+	// Stage, if set, is called with the new commit's id once the branch
+	// is locked at Parent, while the commit's objects are flushed; the
+	// function it returns is called as soon as the branch has moved
+	// (made) or the commit has failed (not made), before CommitStart
+	// returns. A save builds its index update meanwhile and commits it
+	// only once the branch names the commit, so that the update's work
+	// hides behind the flush instead of following it.
+	Stage func(id string) (finish func(made bool))
 }

@@ -221,7 +221,7 @@ func (r *Repo) readPackedRefs() (map[string]string, error) {
 // together with the new value, all at once, before the lock is renamed
 // over the ref. The caller keeps and closes them.
 func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
-	flushed, err := r.casRefStart(name, old, new, pending)
+	flushed, err := r.casRefStart(name, old, new, pending, nil)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,11 @@ func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
 // value names is durable before the ref moves; only the move itself is
 // not yet. The wait lets a caller do work that does not need the move to
 // be durable (a save's index update) meanwhile, and acknowledge after.
-func (r *Repo) casRefStart(name, old, new string, pending []*os.File) (flushed func() error, err error) {
+//
+// stage, if not nil, runs once the ref is locked and found at old, while
+// the new value and pending are flushed; the function it returns is told
+// whether the ref moved, before casRefStart returns (CommitRequest.Stage).
+func (r *Repo) casRefStart(name, old, new string, pending []*os.File, stage func() func(bool)) (flushed func() error, err error) {
 	if err := r.root.MkdirAll(path.Dir(name), 0o755); err != nil {
 		return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 	}
@@ -256,7 +260,19 @@ func (r *Repo) casRefStart(name, old, new string, pending []*os.File) (flushed f
 	if new == "" {
 		return noWait, r.deleteRefLocked(g, f, name)
 	}
-	if err := r.writeFlushed(f, lock, []byte(new+"\n"), pending); err != nil {
+	var finish func(bool)
+	moved := false
+	defer func() {
+		if finish != nil {
+			finish(moved)
+		}
+	}()
+	during := func() {
+		if stage != nil {
+			finish = stage()
+		}
+	}
+	if err := r.writeFlushed(f, lock, []byte(new+"\n"), pending, during); err != nil {
 		return nil, err
 	}
 	if err := r.root.Rename(lock, name); err != nil {
@@ -268,6 +284,7 @@ func (r *Repo) casRefStart(name, old, new string, pending []*os.File) (flushed f
 			return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
 		}
 	}
+	moved = true
 	return r.syncRootDirStart(path.Dir(name)), nil
 }
 
@@ -361,7 +378,7 @@ func (r *Repo) deletePacked(g *refGuard, name string) error {
 			out.WriteString(line)
 		}
 	}
-	if err := r.writeFlushed(f, "packed-refs.lock", out.Bytes(), nil); err != nil {
+	if err := r.writeFlushed(f, "packed-refs.lock", out.Bytes(), nil, nil); err != nil {
 		return err
 	}
 	if err := r.root.Rename("packed-refs.lock", "packed-refs"); err != nil {

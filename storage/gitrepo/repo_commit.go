@@ -68,11 +68,16 @@ func (r *Repo) CommitStart(ctx context.Context, req CommitRequest) (id string, f
 		return "", nil, err
 	}
 	r.addFresh(pack, b.objs)
-	if flushed, err = r.casRefStart(MainBranch, parent, commitHash.String(), pending); err != nil {
+	id = commitHash.String()
+	var stage func() func(bool)
+	if req.Stage != nil {
+		stage = func() func(bool) { return req.Stage(id) }
+	}
+	if flushed, err = r.casRefStart(MainBranch, parent, id, pending, stage); err != nil {
 		return "", nil, err
 	}
 	r.consolidateLater()
-	return commitHash.String(), flushed, nil
+	return id, flushed, nil
 }
 
 // build makes the commit's trees and the commit on parent's tree, in

@@ -44,11 +44,12 @@ func (r *Repo) syncRootDirStart(name string) func() error {
 
 // writeFlushed writes data to an open file and closes it, fsyncing it
 // first together with pending (files the new content depends on; see
-// casRef). On error the file is closed and removed.
-func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.File) error {
+// casRef), while during (if not nil) runs. On error the file is closed
+// and removed.
+func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.File, during func()) error {
 	_, err := f.Write(data)
-	if err == nil && !r.noSync {
-		err = durable.FlushTogether(append(pending, f))
+	if err == nil {
+		err = r.flushWhile(append(pending, f), during)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -57,6 +58,23 @@ func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.
 		r.root.Remove(name)
 	}
 	return err
+}
+
+// flushWhile flushes files together while during runs beside it.
+func (r *Repo) flushWhile(files []*os.File, during func()) error {
+	switch {
+	case r.noSync && during != nil:
+		during()
+		return nil
+	case r.noSync:
+		return nil
+	case during == nil:
+		return durable.FlushTogether(files)
+	}
+	done := make(chan error, 1)
+	go func() { done <- durable.FlushTogether(files) }()
+	during()
+	return <-done
 }
 
 // closeAll closes files whose fsync is done (or moot).

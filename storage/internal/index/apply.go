@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/wiki"
 )
@@ -11,44 +13,79 @@ import (
 // apply writes a plan in one writer transaction, watermark included, so
 // readers see either the old index or the new one, never a mix.
 func (ix *Indexer) apply(ctx context.Context, p *indexPlan) error {
+	w, err := ix.write(ctx, p)
+	if err != nil {
+		return err
+	}
+	return w.end(true)
+}
+
+// written is a plan written into a transaction not yet committed.
+type written struct {
+	ix *Indexer
+	tx *sqlx.Tx
+	wr *indexWriter
+}
+
+// end commits the transaction (or rolls it back) and tells Changed.
+func (w *written) end(commit bool) error {
+	w.wr.close()
+	var err error
+	if commit {
+		err = w.tx.Commit()
+	} else {
+		err = w.tx.Rollback()
+	}
+	if w.ix.Changed != nil {
+		w.ix.Changed()
+	}
+	return err
+}
+
+// write writes a plan, watermark included, in a writer transaction that
+// it leaves open: end commits it. On error nothing is left open.
+func (ix *Indexer) write(ctx context.Context, p *indexPlan) (*written, error) {
 	// Prepare before BEGIN: the writer has one connection, and the
 	// transaction below holds it until commit.
 	stmts := ix.prepared()
 	tx, err := ix.DB.W.BeginTxx(ctx, nil)
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if ix.Changed != nil {
-		defer ix.Changed() // runs once the commit below is done (or failed)
+		return nil, err
 	}
 	wr, err := newIndexWriter(ctx, tx, ix.Renderer.Version(), stmts)
 	if err != nil {
-		return err
+		tx.Rollback()
+		return nil, err
 	}
-	defer wr.close()
+	w := &written{ix: ix, tx: tx, wr: wr}
+	if err := ix.writePlan(ctx, w, p); err != nil {
+		w.end(false)
+		return nil, err
+	}
+	return w, nil
+}
+
+// writePlan is write's body, inside the open transaction.
+func (ix *Indexer) writePlan(ctx context.Context, w *written, p *indexPlan) error {
 	if p.rebuild {
-		if err := wr.clear(); err != nil {
+		if err := w.wr.clear(); err != nil {
 			return err
 		}
 	}
-	if err := ix.writeFiles(wr, p); err != nil {
+	if err := ix.writeFiles(w.wr, p); err != nil {
 		return err
 	}
 	if p.rebuild || len(p.changes) >= optimizeAfter {
-		if err := optimizeSearch(ctx, tx); err != nil {
+		if err := optimizeSearch(ctx, w.tx); err != nil {
 			return err
 		}
 	}
 	if p.rebuild {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
 			return err
 		}
 	}
-	if err := setMark(ctx, tx, p.head); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return setMark(ctx, w.tx, p.head)
 }
 
 // writeFiles writes the change log and the redirects commit by commit as
