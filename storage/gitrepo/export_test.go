@@ -1,5 +1,7 @@
 package gitrepo
 
+import "path"
+
 // held keeps what HoldRefLock took reachable: an *os.File nobody refers to
 // is closed by its finalizer at the next collection, and closing the guard
 // file drops the kernel lock, as if the writer had died.
@@ -14,8 +16,12 @@ func HoldRefLock(r *Repo) error {
 	if err != nil {
 		return err
 	}
-	f, err := r.lockFile(g, MainBranch)
-	held = append(held, g, f)
+	dir, err := r.root.OpenRoot(path.Dir(MainBranch))
+	if err != nil {
+		return err
+	}
+	f, err := r.lockFile(g, dir, path.Base(MainBranch))
+	held = append(held, g, f, dir)
 	return err
 }
 

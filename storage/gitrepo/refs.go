@@ -163,7 +163,12 @@ func CheckRefName(name string) error {
 // refValue returns a ref's raw value: an id, "ref: <target>", or "" when the
 // ref exists neither loose nor packed.
 func (r *Repo) refValue(name string) (string, error) {
-	data, err := r.root.ReadFile(name)
+	return r.refValueIn(r.root, name, name)
+}
+
+// refValueIn is refValue reading the loose ref as file below dir.
+func (r *Repo) refValueIn(dir *os.Root, file, name string) (string, error) {
+	data, err := dir.ReadFile(file)
 	if err == nil {
 		v := strings.TrimSpace(string(data))
 		if !gitpack.IsHexID(v) && !strings.HasPrefix(v, "ref: ") {
@@ -215,99 +220,6 @@ func (r *Repo) readPackedRefs() (map[string]string, error) {
 	return refs, sc.Err()
 }
 
-// casRef is the lock-file update protocol described at the top of the
-// file. pending are files the caller wrote unsynced that the new value
-// needs (a commit's objects and their directories): they are fsynced
-// together with the new value, all at once, before the lock is renamed
-// over the ref. The caller keeps and closes them.
-func (r *Repo) casRef(name, old, new string, pending []*os.File) error {
-	flushed, err := r.casRefStart(name, old, new, pending, nil)
-	if err != nil {
-		return err
-	}
-	return flushed()
-}
-
-// casRefStart is casRef that returns as soon as the ref has moved, with
-// the flush of the ref's directory (which makes the move durable) still
-// running: flushed waits for it and must be called. Everything the new
-// value names is durable before the ref moves; only the move itself is
-// not yet. The wait lets a caller do work that does not need the move to
-// be durable (a save's index update) meanwhile, and acknowledge after.
-//
-// stage, if not nil, runs once the ref is locked and found at old, while
-// the new value and pending are flushed; the function it returns is told
-// whether the ref moved, before casRefStart returns (CommitRequest.Stage).
-func (r *Repo) casRefStart(name, old, new string, pending []*os.File, stage func() func(bool)) (flushed func() error, err error) {
-	if err := r.root.MkdirAll(path.Dir(name), 0o755); err != nil {
-		return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
-	}
-	g, err := r.guard()
-	if err != nil {
-		return nil, err
-	}
-	defer g.release()
-	f, err := r.lockFile(g, name)
-	if err != nil {
-		return nil, err
-	}
-	lock := name + ".lock"
-	if err := r.checkRefAt(name, old); err != nil {
-		f.Close()
-		r.root.Remove(lock)
-		return nil, err
-	}
-	if new == "" {
-		return noWait, r.deleteRefLocked(g, f, name)
-	}
-	var finish func(bool)
-	moved := false
-	defer func() {
-		if finish != nil {
-			finish(moved)
-		}
-	}()
-	during := func() {
-		if stage != nil {
-			finish = stage()
-		}
-	}
-	if err := r.writeFlushed(f, lock, []byte(new+"\n"), pending, during); err != nil {
-		return nil, err
-	}
-	if err := r.root.Rename(lock, name); err != nil {
-		// An empty directory where the ref goes (left by deleted refs)
-		// gives way, as in git; a non-empty one holds refs named below it.
-		fi, serr := r.root.Lstat(name)
-		if serr != nil || !fi.IsDir() || r.root.Remove(name) != nil || r.root.Rename(lock, name) != nil {
-			r.root.Remove(lock)
-			return nil, wiki.Errorf(wiki.ECONFLICT, "ref %s conflicts with an existing ref", name)
-		}
-	}
-	moved = true
-	return r.syncRootDirStart(path.Dir(name)), nil
-}
-
-// noWait is the flushed of an update with nothing left to flush.
-func noWait() error { return nil }
-
-// checkRefAt refuses the update unless ref name is at old (read under its
-// lock): ECONFLICT when it moved, EINVALID when it is symbolic.
-func (r *Repo) checkRefAt(name, old string) error {
-	cur, err := r.refValue(name)
-	switch {
-	case err != nil:
-		return err
-	case strings.HasPrefix(cur, "ref: "):
-		return wiki.Errorf(wiki.EINVALID, "ref %s is symbolic", name)
-	case cur != old:
-		return wiki.Errorf(wiki.ECONFLICT, "ref %s moved: it is at %s, not %s", name, short(cur), short(old))
-	case old == "":
-		return r.checkNoPackedDF(name)
-	}
-	return nil
-}
-
 // checkNoPackedDF refuses to create refs/x/y beside a packed refs/x or the
 // reverse; loose refs make the file system refuse the same by itself.
 func (r *Repo) checkNoPackedDF(name string) error {
@@ -356,7 +268,7 @@ func (r *Repo) deletePacked(g *refGuard, name string) error {
 	if err != nil || packed[name] == "" {
 		return err
 	}
-	f, err := r.lockFile(g, "packed-refs")
+	f, err := r.lockFile(g, r.root, "packed-refs")
 	if err != nil {
 		return err
 	}
@@ -378,7 +290,7 @@ func (r *Repo) deletePacked(g *refGuard, name string) error {
 			out.WriteString(line)
 		}
 	}
-	if err := r.writeFlushed(f, "packed-refs.lock", out.Bytes(), nil, nil); err != nil {
+	if err := r.writeFlushed(r.root, f, "packed-refs.lock", out.Bytes(), nil, nil); err != nil {
 		return err
 	}
 	if err := r.root.Rename("packed-refs.lock", "packed-refs"); err != nil {

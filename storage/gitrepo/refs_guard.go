@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -127,7 +126,8 @@ func (g *refGuard) release() {
 	g.f.Close() // closing the last descriptor drops the flock
 }
 
-// lockFile creates "<name>.lock" under the held guard, recording its inode
+// lockFile creates "<name>.lock" in dir (name is a file there: the last
+// component of a ref, or packed-refs) under the held guard, recording its inode
 // before the name exists: the file is made under a side name, recorded,
 // and linked to "<name>.lock" (link fails like git's O_EXCL create when the
 // lock is taken), so a writer killed at any instant never leaves a lock the
@@ -135,11 +135,11 @@ func (g *refGuard) release() {
 // once; one a git CLI holds is waited for briefly and broken only when
 // staleLockAge old. The caller removes the lock (or renames it over the
 // ref) before releasing the guard.
-func (r *Repo) lockFile(g *refGuard, name string) (*os.File, error) {
+func (r *Repo) lockFile(g *refGuard, dir *os.Root, name string) (*os.File, error) {
 	// The side name starts with a dot: no ref (and so no git lock) can
 	// have it, and git and Refs skip it.
-	lock, side := name+".lock", path.Join(path.Dir(name), "."+path.Base(name)+".warren-lock")
-	f, err := r.root.OpenFile(side, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	lock, side := name+".lock", "."+name+".warren-lock"
+	f, err := dir.OpenFile(side, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -147,10 +147,10 @@ func (r *Repo) lockFile(g *refGuard, name string) (*os.File, error) {
 		f.Close()
 		return nil, err
 	}
-	defer r.root.Remove(side)
+	defer dir.Remove(side)
 	deadline := time.Now().Add(refLockWait)
 	for {
-		err := r.root.Link(side, lock)
+		err := dir.Link(side, lock)
 		if err == nil {
 			return f, nil
 		}
@@ -158,9 +158,9 @@ func (r *Repo) lockFile(g *refGuard, name string) (*os.File, error) {
 			f.Close()
 			return nil, err
 		}
-		fi, serr := r.root.Lstat(lock)
+		fi, serr := dir.Lstat(lock)
 		if serr == nil && (g.has(inode(fi)) || time.Since(fi.ModTime()) > staleLockAge) {
-			if err := r.root.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := dir.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				f.Close()
 				return nil, err
 			}

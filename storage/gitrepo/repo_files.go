@@ -24,13 +24,13 @@ func (r *Repo) syncRootDir(name string) error {
 	return f.Sync()
 }
 
-// syncRootDirStart starts syncRootDir on its own goroutine and returns
+// syncDirStart starts an fsync of dir on its own goroutine and returns
 // the wait for its result.
-func (r *Repo) syncRootDirStart(name string) func() error {
+func (r *Repo) syncDirStart(dir *os.Root) func() error {
 	if r.noSync {
 		return noWait
 	}
-	f, err := r.root.Open(name)
+	f, err := dir.Open(".")
 	if err != nil {
 		return func() error { return err }
 	}
@@ -45,8 +45,8 @@ func (r *Repo) syncRootDirStart(name string) func() error {
 // writeFlushed writes data to an open file and closes it, fsyncing it
 // first together with pending (files the new content depends on; see
 // casRef), while during (if not nil) runs. On error the file is closed
-// and removed.
-func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.File, during func()) error {
+// and removed (name is below dir).
+func (r *Repo) writeFlushed(dir *os.Root, f *os.File, name string, data []byte, pending []*os.File, during func()) error {
 	_, err := f.Write(data)
 	if err == nil {
 		err = r.flushWhile(append(pending, f), during)
@@ -55,7 +55,7 @@ func (r *Repo) writeFlushed(f *os.File, name string, data []byte, pending []*os.
 		err = cerr
 	}
 	if err != nil {
-		r.root.Remove(name)
+		dir.Remove(name)
 	}
 	return err
 }
