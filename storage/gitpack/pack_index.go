@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/warren-wiki/warren/wiki"
@@ -38,12 +39,20 @@ var idxMagic = []byte{0xff, 't', 'O', 'c'}
 // openPackFile opens a pack and its index. The file handle keeps the data
 // readable even if a repack deletes the files while the request runs.
 func openPackFile(packPath string) (*PackFile, error) {
-	return openPackFileAt(packPath, packPath[:len(packPath)-len(".pack")]+".idx")
+	return openPackFileAt(packPath, idxName(packPath), true)
+}
+
+// idxName is the name of a pack's index.
+func idxName(packPath string) string {
+	return strings.TrimSuffix(packPath, ".pack") + ".idx"
 }
 
 // openPackFileAt opens a pack whose index has another name (a pushed pack
-// before it is installed).
-func openPackFileAt(packPath, idxPath string) (*PackFile, error) {
+// before it is installed). Unless mapped is set, the pack is read with
+// pread into the store's buffers (see readAt): a reader that visits objects
+// scattered over the whole pack once, such as the checks of a push, would
+// otherwise keep every page it touched resident until it closes.
+func openPackFileAt(packPath, idxPath string, mapped bool) (*PackFile, error) {
 	idx, err := os.ReadFile(idxPath)
 	if err != nil {
 		return nil, err
@@ -62,8 +71,10 @@ func openPackFileAt(packPath, idxPath string) (*PackFile, error) {
 		f.Close()
 		return nil, err
 	}
-	if p.data, err = mapPack(f, p.size); err != nil {
-		p.data = nil // fall back to ReadAt
+	if mapped {
+		if p.data, err = mapPack(f, p.size); err != nil {
+			p.data = nil // fall back to ReadAt
+		}
 	}
 	if err := p.checkTrailer(idx); err != nil {
 		p.Close()

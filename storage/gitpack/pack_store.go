@@ -43,14 +43,33 @@ type ObjectStore struct {
 	wbuf   []byte // the last whole object read that the cache does not keep
 	br     bytes.Reader
 	stamp  time.Time // objects/pack's mtime at the last scan
+	pread  bool      // packs are read with pread, not mapped
 }
 
-// openObjectStore opens every pack of the repository at repoDir.
+// openObjectStore opens every pack of the repository at repoDir, mapped
+// into memory: for requests that read few objects, or read them in pack
+// order (a clone).
 func OpenObjectStore(repoDir string) (*ObjectStore, error) {
+	return openObjectStore(repoDir, false)
+}
+
+// OpenObjectStoreUnmapped opens every pack of the repository at repoDir to
+// be read with pread into the store's own buffers. A job that visits
+// objects scattered over a whole pack once (indexing a push, walking a
+// history) would otherwise keep every page it touched resident until it
+// closes, as much resident memory as the pack is large; read this way its
+// memory is the delta cache and a few buffers, whatever the pack's size.
+// The pages stay in the kernel's page cache for the next reader.
+func OpenObjectStoreUnmapped(repoDir string) (*ObjectStore, error) {
+	return openObjectStore(repoDir, true)
+}
+
+func openObjectStore(repoDir string, pread bool) (*ObjectStore, error) {
 	s := &ObjectStore{
 		objDir: filepath.Join(repoDir, "objects"),
 		opened: map[string]bool{},
 		cache:  getDeltaCache(),
+		pread:  pread,
 	}
 	if _, err := s.rescan(); err != nil {
 		s.Close()
@@ -93,7 +112,7 @@ func (s *ObjectStore) rescan() (bool, error) {
 		if s.opened[name] {
 			continue
 		}
-		p, err := openPackFile(name)
+		p, err := openPackFileAt(name, idxName(name), !s.pread)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -78,7 +78,7 @@ func ReceivePack(ctx context.Context, repo *gitrepo.Repo, lock sync.Locker, req 
 		}
 		defer in.Discard() // removes the temporary files unless installed
 		rp.in = in
-		rp.rep.progress("received %d objects (%s)%s", len(in.Objects)-in.Thin, gitpack.ByteSize(in.Received), thinNote(in.Thin))
+		rp.rep.progress("received %d objects (%s)%s", in.Count-in.Thin, gitpack.ByteSize(in.Received), thinNote(in.Thin))
 	}
 	if err := rp.run(ctx); err != nil {
 		for _, c := range push.cmds {
@@ -138,7 +138,7 @@ func (rp *receiver) run(ctx context.Context) error {
 	if moved && rp.opt.Moved != nil {
 		rp.opt.Moved(context.WithoutCancel(ctx), rp.movedUpdates())
 	}
-	if rp.in != nil && len(rp.in.Objects) > 0 && moved && rp.opt.Repacker != nil {
+	if rp.in != nil && rp.in.Count > 0 && moved && rp.opt.Repacker != nil {
 		rp.opt.Repacker.Enqueue(rp.repo)
 	}
 	return nil

@@ -10,13 +10,14 @@ import (
 )
 
 // ObjectReader reads a repository's objects straight from its pack files
-// and loose objects through gitpack's object store (mapped packs, a small
-// delta cache whose buffers are reused, nothing hashed), bypassing the
-// repository's go-git object cache: for jobs that read many objects once,
-// such as indexing a push, which would otherwise fill that cache with
-// objects no view needs and keep them there. The mapped packs count as the
-// process's resident memory until Close, so a long job closes its reader
-// between batches. It is not safe for concurrent use.
+// and loose objects through gitpack's object store (packs read with pread,
+// a small delta cache whose buffers are reused, nothing hashed), bypassing
+// the repository's go-git object cache: for jobs that read many objects
+// once, such as indexing a push, which would otherwise fill that cache with
+// objects no view needs and keep them there. The packs are not mapped, so
+// the pages a job touches all over a big pack do not count as the
+// process's resident memory (they stay in the kernel's page cache). It is
+// not safe for concurrent use.
 //
 // Objects a commit of this process wrote are still in memory (fresh) and
 // are read from there; the packs are opened only at the first object that
@@ -40,7 +41,7 @@ func (o *ObjectReader) read(h plumbing.Hash) (int, []byte, error) {
 		return int(t), data, nil
 	}
 	if o.st == nil {
-		st, err := gitpack.OpenObjectStore(o.r.dir)
+		st, err := gitpack.OpenObjectStoreUnmapped(o.r.dir)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -68,7 +69,7 @@ func (o *ObjectReader) ReadBlob(ctx context.Context, id string) ([]byte, error) 
 	return append([]byte(nil), data...), nil
 }
 
-// Close releases the object store: its mapped packs and delta cache.
+// Close releases the object store: its open packs and delta cache.
 func (o *ObjectReader) Close() {
 	if o.st != nil {
 		o.st.Close()
