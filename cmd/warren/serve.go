@@ -30,6 +30,7 @@ type serveConfig struct {
 	groupsSep, secretHeader, secret                       string
 	loginURL, linkStyle                                   string
 	logFormat, metricsListen                              string
+	memoryLimit                                           string // serve_memory.go
 	webhooks                                              web.WebhookOptions
 	trusted, admins, publicURLs                           []string
 	maxOpen                                               int
@@ -48,6 +49,9 @@ func newServeCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if err := applyMemoryLimit(cmd.Flags(), c.memoryLimit); err != nil {
+				return err
+			}
 			return runServe(ctx, c, cmd.OutOrStdout())
 		},
 	}
@@ -78,6 +82,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	addFarmFlags(f, &c.farm)
 	farmRunFlags(f, &c) // serve_farmrun.go
+	memoryFlags(f, &c.memoryLimit)
 	return cmd
 }
 
@@ -130,6 +135,7 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	}
 	defer m.Close()
 	m.Start()
+	settleAfterStart(m.Server, logger)
 	if c.metricsListen != "" {
 		stop, err := serveMetrics(c.metricsListen, m.Server, logger)
 		if err != nil {

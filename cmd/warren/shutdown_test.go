@@ -28,8 +28,15 @@ type serveProc struct {
 // it listens (it prints its address).
 func startServe(t *testing.T, data string, extra ...string) *serveProc {
 	t.Helper()
+	return startServeEnv(t, nil, data, extra...)
+}
+
+// startServeEnv is startServe with env added to the environment.
+func startServeEnv(t *testing.T, env []string, data string, extra ...string) *serveProc {
+	t.Helper()
 	args := append([]string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "warn"}, extra...)
 	cmd := exec.Command(warrenBin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
