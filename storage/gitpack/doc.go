@@ -1,5 +1,6 @@
 // Package gitpack reads and writes git's pack and object files without
-// go-git's object layer: pack indexes (mmapped), delta application, an
+// go-git's object layer: pack indexes, packs read with pread (never
+// mapped: pack_store.go says why), delta application, an
 // object store over loose objects and packs, commit/tree/tag parsing and the
 // checks git's fsck applies, object sets and walks, the pack writer that
 // copies entries verbatim, the small pack of a commit (encoded in memory),

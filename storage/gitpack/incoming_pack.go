@@ -246,7 +246,7 @@ func (in *IncomingPack) index(scan *packScan, limits Limits) error {
 		e := &scan.entries[i]
 		in.Objects[e.id] = packObject{typ: e.objType, size: e.objSize}
 	}
-	p, err := openPackFileAt(in.packPath, in.idxPath, false)
+	p, err := openPackFileAt(in.packPath, in.idxPath)
 	if err != nil {
 		return err
 	}

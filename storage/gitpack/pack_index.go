@@ -20,7 +20,6 @@ import (
 type PackFile struct {
 	Path string // the .pack file
 	f    *os.File
-	data []byte // the pack mapped into memory; nil where mapping is unavailable
 	size int64
 	N    int
 
@@ -39,7 +38,7 @@ var idxMagic = []byte{0xff, 't', 'O', 'c'}
 // openPackFile opens a pack and its index. The file handle keeps the data
 // readable even if a repack deletes the files while the request runs.
 func openPackFile(packPath string) (*PackFile, error) {
-	return openPackFileAt(packPath, idxName(packPath), true)
+	return openPackFileAt(packPath, idxName(packPath))
 }
 
 // idxName is the name of a pack's index.
@@ -48,11 +47,8 @@ func idxName(packPath string) string {
 }
 
 // openPackFileAt opens a pack whose index has another name (a pushed pack
-// before it is installed). Unless mapped is set, the pack is read with
-// pread into the store's buffers (see readAt): a reader that visits objects
-// scattered over the whole pack once, such as the checks of a push, would
-// otherwise keep every page it touched resident until it closes.
-func openPackFileAt(packPath, idxPath string, mapped bool) (*PackFile, error) {
+// before it is installed).
+func openPackFileAt(packPath, idxPath string) (*PackFile, error) {
 	idx, err := os.ReadFile(idxPath)
 	if err != nil {
 		return nil, err
@@ -70,11 +66,6 @@ func openPackFileAt(packPath, idxPath string, mapped bool) (*PackFile, error) {
 	if err := p.parseIndex(idx); err != nil {
 		f.Close()
 		return nil, err
-	}
-	if mapped {
-		if p.data, err = mapPack(f, p.size); err != nil {
-			p.data = nil // fall back to ReadAt
-		}
 	}
 	if err := p.checkTrailer(idx); err != nil {
 		p.Close()
@@ -126,23 +117,12 @@ func (p *PackFile) checkTrailer(idx []byte) error {
 	return nil
 }
 
-func (p *PackFile) Close() error {
-	err := unmapPack(p.data)
-	p.data = nil
-	if cerr := p.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func (p *PackFile) Close() error { return p.f.Close() }
 
-// readAt returns the bytes [off, end) of the pack: a slice of the mapping
-// (read-only, valid until close) or, without one, read into buf.
+// readAt reads the bytes [off, end) of the pack into buf (grown as needed).
 func (p *PackFile) readAt(off, end int64, buf []byte) ([]byte, error) {
 	if off < 0 || end > p.size || end < off {
 		return nil, packCorrupt(p.Path, errors.New("read outside the pack"))
-	}
-	if p.data != nil {
-		return p.data[off:end], nil
 	}
 	n := int(end - off)
 	if cap(buf) < n {

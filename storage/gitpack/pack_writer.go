@@ -295,8 +295,8 @@ func encodeOfs(rel int64) []byte {
 	return buf[i:]
 }
 
-// seqReader reads a pack front to back: from the mapping when there is
-// one, else through one buffer, skipping the gaps between chosen entries.
+// seqReader reads a pack front to back through one buffer, skipping the
+// gaps between chosen entries.
 type seqReader struct {
 	p   *PackFile
 	br  *bufio.Reader
@@ -322,9 +322,6 @@ func (r *seqReader) seek(off int64) error {
 
 // read returns the bytes [off, end), valid until the next call.
 func (r *seqReader) read(off, end int64) ([]byte, error) {
-	if r.p.data != nil {
-		return r.p.readAt(off, end, nil)
-	}
 	if err := r.seek(off); err != nil {
 		return nil, err
 	}

@@ -13,8 +13,8 @@ import (
 
 // LogWalk is Log for long ranges (a push of thousands of commits): the same
 // commits in the same order with the same changes, but read straight from
-// the pack files through gitpack's object store — mapped packs, a small
-// delta cache whose buffers are reused, nothing hashed — instead of through
+// the pack files through gitpack's object store — packs read with pread, a
+// small delta cache whose buffers are reused, nothing hashed — instead of through
 // go-git's object cache, and handed out one at a time, so the walk costs
 // the memory of one commit and its trees rather than of the whole range.
 // It is not safe for concurrent use; Close it when done.

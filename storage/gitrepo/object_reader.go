@@ -41,7 +41,7 @@ func (o *ObjectReader) read(h plumbing.Hash) (int, []byte, error) {
 		return int(t), data, nil
 	}
 	if o.st == nil {
-		st, err := gitpack.OpenObjectStoreUnmapped(o.r.dir)
+		st, err := gitpack.OpenObjectStore(o.r.dir)
 		if err != nil {
 			return 0, nil, err
 		}
