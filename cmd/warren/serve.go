@@ -135,7 +135,6 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	}
 	defer m.Close()
 	m.Start()
-	settleAfterStart(m.Server, logger)
 	if c.metricsListen != "" {
 		stop, err := serveMetrics(c.metricsListen, m.Server, logger)
 		if err != nil {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"log/slog"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -75,20 +72,3 @@ func parseByteSize(s string) (int64, error) {
 }
 
 var errBadSize = usageErr("want a whole number of bytes with an optional B, KiB, MiB, GiB or TiB, or off")
-
-// settleAfterStart leaves the server's memory as serving needs it, once
-// everything is wired: the handler is built (templates, assets, routes) by
-// one request through it, the garbage of starting is returned to the
-// system, and the executable's pages that only starting needed are released
-// (resident_linux.go). Without this, a server's resident memory carries a
-// third of its binary and the garbage of its start for as long as it runs.
-func settleAfterStart(h http.Handler, logger *slog.Logger) {
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/-/healthz", nil))
-	debug.FreeOSMemory()
-	n, err := releaseStartupPages()
-	if err != nil {
-		logger.Warn("releasing startup pages failed", "err", err)
-		return
-	}
-	logger.Debug("released startup pages", "bytes", n)
-}
