@@ -128,7 +128,7 @@ func (ix *Indexer) writeFiles(wr *indexWriter, p *indexPlan) error {
 }
 
 // A batch of pages is read, through a reader of its own, before it is
-// rendered; the reader's mapped packs are closed first, so that they and
+// rendered; the reader (its buffers and pack indexes) is closed first, so that it and
 // rendering never need memory at the same time. The bounds keep a batch's
 // texts small and a big wiki's batches few (each reader reads the pack
 // indexes once).
