@@ -25,6 +25,12 @@ type Resolver struct {
 	BaseDomain string       // host mode when set: wiki acme is acme.BaseDomain
 	Wiki       http.Handler // serves one wiki; paths relative to its root
 	Platform   http.Handler // serves the root: wiki list, /-/ pages, assets
+	// Shortcut, if set, may answer a request for a wiki the caller may read
+	// before the wiki is taken from the Pool, from memory that needs no
+	// open wiki (web's cache of rendered views); it reports whether it
+	// answered. It gets the request as Wiki would (the in-wiki path), the
+	// wiki's row, the caller's role on it and the wiki's root URL path.
+	Shortcut func(w http.ResponseWriter, r *http.Request, info *wiki.Wiki, role wiki.Role, root string) bool
 	// Fail answers a request that cannot reach its wiki (unknown, invalid,
 	// unavailable) with the status web maps the error's code to. Nil writes
 	// a bare 500, which is only fit for tests.
@@ -78,9 +84,16 @@ func (rv *Resolver) serveStatic(w http.ResponseWriter, r *http.Request, rt route
 // Wiki handler with the Handle in the context and the in-wiki path.
 func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) {
 	ctx := r.Context()
-	info, err := rv.visibleWiki(ctx, rt.slug)
+	info, role, err := rv.visibleWiki(ctx, rt.slug)
 	if err != nil {
 		rv.fail(w, r, err)
+		return
+	}
+	r2 := *r
+	u := *r.URL
+	u.Path, u.RawPath = rt.path, rt.rawPath
+	r2.URL = &u
+	if rv.Shortcut != nil && rv.Shortcut(w, &r2, info, role, rt.root) {
 		return
 	}
 	store, release, err := rv.Pool.Acquire(ctx, rt.slug)
@@ -89,32 +102,29 @@ func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) 
 		return
 	}
 	defer release()
-	r2 := r.WithContext(NewContext(ctx, &Handle{Info: info, Store: store, Root: rt.root}))
-	u := *r.URL
-	u.Path, u.RawPath = rt.path, rt.rawPath
-	r2.URL = &u
-	rv.Wiki.ServeHTTP(w, r2)
+	rv.Wiki.ServeHTTP(w, r2.WithContext(NewContext(ctx, &Handle{Info: info, Store: store, Root: rt.root})))
 }
 
-// visibleWiki returns the wiki's row if the request's caller may read it.
+// visibleWiki returns the wiki's row and the caller's role on it if the
+// request's caller may read it.
 // A wiki the caller may not read gets the very error of a wiki that does not
 // exist, before anything of it is opened, so that no answer (status, body,
 // headers, or the time spent opening it) tells a private wiki from none.
-func (rv *Resolver) visibleWiki(ctx context.Context, slug string) (*wiki.Wiki, error) {
+func (rv *Resolver) visibleWiki(ctx context.Context, slug string) (*wiki.Wiki, wiki.Role, error) {
 	info, err := rv.Robot.FindWiki(ctx, slug)
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
-		return nil, NoSuchWiki()
+		return nil, wiki.RoleNone, NoSuchWiki()
 	} else if err != nil {
-		return nil, err
+		return nil, wiki.RoleNone, err
 	}
 	role, err := rv.Robot.Role(ctx, info, wiki.CallerFrom(ctx))
 	if err != nil {
-		return nil, err
+		return nil, wiki.RoleNone, err
 	}
 	if role < wiki.RoleViewer {
-		return nil, NoSuchWiki()
+		return nil, wiki.RoleNone, NoSuchWiki()
 	}
-	return info, nil
+	return info, role, nil
 }
 
 // NoSuchWiki is the one answer for a wiki that does not exist or that the

@@ -199,6 +199,7 @@ func (s *Server) deleteWiki(r *http.Request, slug string) error {
 		return err
 	}
 	s.Pool.Remove(slug)
+	s.forgetViews(slug)
 	return nil
 }
 

@@ -53,6 +53,7 @@ func (s *Server) handleDeleteWiki(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Pool.Remove(slug)
+	s.forgetViews(slug)
 	seeOther(w, r, s.platformURL(r)+"?notice=wiki-deleted")
 }
 

@@ -49,6 +49,9 @@ type Server struct {
 	// here to platform admins only.
 	MetricsElsewhere bool
 	Thumbs           *Thumbnailer // attachment thumbnails (ui_thumb.go); nil = defaults
+	// ViewCacheBytes bounds the farm-wide cache of rendered page views
+	// (view_serve.go): 0 = 64 MiB, <0 = no cache. It needs DataDir.
+	ViewCacheBytes int64
 
 	once    sync.Once
 	handler http.Handler
@@ -59,6 +62,9 @@ type Server struct {
 	hooks   *webhookService // webhook events and deliveries (webhook_events.go)
 	usage   usageCounter    // requests and saves per wiki (usage.go)
 	thumbs  *Thumbnailer
+	views   *viewCache // rendered page views of every wiki; nil: none
+	// whoMarker stands in for the signed-in name in cached views.
+	whoMarker string
 }
 
 // ServeHTTP builds the handler chain once and serves the request.
@@ -80,12 +86,14 @@ func (s *Server) build() {
 		s.thumbs = &Thumbnailer{}
 	}
 	s.metrics = newMetrics(s.Registry)
+	s.initViewCache()
 	resolver := &tenant.Resolver{
 		Robot:      s.Robot,
 		Pool:       s.Pool,
 		BaseDomain: s.BaseDomain,
 		Wiki:       s.noteWiki(s.wikiRouter()),
 		Platform:   s.noteCaller(s.platformRouter()),
+		Shortcut:   s.serveCachedView, // view_serve.go
 		Fail:       s.failNoWiki,
 	}
 	s.listenForChanges() // webhooks, usage, metrics (farm_jobs.go)

@@ -54,7 +54,15 @@ func ApplySettings(ctx context.Context, rb *robot.Robot, store *storage.Wiki, ac
 		}
 	}
 	if detail := preferenceChanges(cur.Preferences, next.Preferences); detail != "" {
-		if err := store.SetPreferences(ctx, next.Preferences); err != nil {
+		// Views rendered with the old preferences, cached by this server
+		// or by another process, must not be served again: the token is
+		// renewed even when SetPreferences fails, which may be after its
+		// commit (re-indexing for a new link style).
+		err := store.SetPreferences(ctx, next.Preferences)
+		if terr := store.SettingsChanged(); err == nil {
+			err = terr
+		}
+		if err != nil {
 			return cur, err
 		}
 		if err := rb.Audit(ctx, actor, slug, "wiki.settings", detail); err != nil {

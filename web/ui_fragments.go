@@ -156,5 +156,8 @@ func (v *view) frame() {
 	v.Who = "not signed in"
 	if !v.Caller.Anonymous() {
 		v.Who = v.Caller.Login
+		if v.whoMark != "" {
+			v.Who = v.whoMark
+		}
 	}
 }

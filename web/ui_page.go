@@ -102,6 +102,9 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, h *tenant.Hand
 	if markdown.HasDiagram(pv.HTML) {
 		w.Header().Set("Content-Security-Policy", diagramCSP)
 	}
+	if rev == "" {
+		markViewFill(w, v) // the cache may keep it (view_serve.go)
+	}
 	s.render(w, r, http.StatusOK, "page.html", v)
 }
 

@@ -33,7 +33,7 @@ func (s *Server) registerUIRoutes(r *mux.Router) {
 	post := []string{http.MethodPost}
 	viewer, editor, admin := wiki.RoleViewer, wiki.RoleEditor, wiki.RoleAdmin
 
-	r.HandleFunc("/", s.wikiRoute(viewer, s.handleHome)).Methods(get...)
+	r.HandleFunc("/", s.wikiRoute(viewer, s.fillViews(s.handleHome))).Methods(get...)
 	r.HandleFunc("/-/edit/{page:.+}", s.wikiRoute(editor, s.handleEdit)).Methods(get...)
 	r.HandleFunc("/-/edit/{page:.+}", s.wikiRoute(editor, s.handleSave)).Methods(post...)
 	r.HandleFunc("/-/preview", s.wikiRoute(editor, s.handlePreview)).Methods(post...)
@@ -59,5 +59,5 @@ func (s *Server) registerUIRoutes(r *mux.Router) {
 	r.PathPrefix("/-/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, wiki.Errorf(wiki.ENOTFOUND, "Not found."))
 	})
-	r.HandleFunc("/{page:.+}", s.wikiRoute(viewer, s.handlePage)).Methods(get...)
+	r.HandleFunc("/{page:.+}", s.wikiRoute(viewer, s.fillViews(s.handlePage))).Methods(get...)
 }

@@ -42,6 +42,11 @@ type view struct {
 	Prefs       wiki.Preferences
 	HideHistory bool
 	Data        any
+	// whoMark stands in for the signed-in name in a page being cached
+	// (view_serve.go); degraded says a read failed and the page shows
+	// less than it should, so it must not be cached.
+	whoMark  string
+	degraded bool
 }
 
 // crumb is one step of the breadcrumb; the last one has no URL.
@@ -73,6 +78,7 @@ func (s *Server) wikiView(r *http.Request, h *tenant.Handle, role wiki.Role, tit
 		prefs.HideHistoryFromViewers = true
 	}
 	v := &view{
+		degraded:    err != nil,
 		Prefs:       prefs,
 		HideHistory: prefs.HidesHistoryFrom(role),
 		Title:       title,
@@ -107,7 +113,15 @@ func (s *Server) platformView(r *http.Request, title string) *view {
 // platformURL is where the wiki list lives: "/" in path mode; in host mode
 // the base domain, reached from a wiki's host by dropping its first label.
 func (s *Server) platformURL(r *http.Request) string {
-	if s.BaseDomain == "" || tenant.From(r.Context()) == nil {
+	if tenant.From(r.Context()) == nil {
+		return "/"
+	}
+	return s.wikiPlatformURL(r)
+}
+
+// wikiPlatformURL is platformURL for a request inside a wiki.
+func (s *Server) wikiPlatformURL(r *http.Request) string {
+	if s.BaseDomain == "" {
 		return "/"
 	}
 	if _, rest, ok := strings.Cut(r.Host, "."); ok {
