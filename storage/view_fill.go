@@ -47,11 +47,12 @@ func (w *Wiki) StartViewFill(ctx context.Context) (ViewFill, error) {
 }
 
 // FinishViewFill reports whether the render begun by f read nothing newer
-// than its stamp: the watermark still names the stamp's commit and no
-// index or preference change committed since StartViewFill (every such
-// commit moves the memo generation). The watermark is read before the
-// generation, so a change that committed during the render is seen by one
-// of the two even if its generation move is still pending.
+// than its stamp: the watermark still names the stamp's commit and no index
+// change committed since StartViewFill. The indexer moves the memo
+// generation after each of its commits while it still holds its lock, and
+// applies only when the branch moved away from the watermark; so reading
+// the watermark first and the generation second, a commit the render could
+// have seen shows in one of the two.
 func (w *Wiki) FinishViewFill(ctx context.Context, f ViewFill) bool {
 	if f.Stamp.Commit == "" {
 		return false

@@ -73,19 +73,28 @@ func (s *Server) serveCachedView(w http.ResponseWriter, r *http.Request, info *w
 	if v.csp != "" {
 		h.Set("Content-Security-Policy", v.csp)
 	}
-	writeView(w, http.StatusOK, v.head, name, v.tail)
+	s.writeView(w, http.StatusOK, v.head, name, v.tail)
 	return true
 }
 
-// writeView writes a page view: head, the caller's name, tail.
-func writeView(w http.ResponseWriter, status int, head []byte, name string, tail []byte) {
+// writeView writes a page view: head, the caller's name, tail, joined in
+// one buffer so that the page leaves in one write, as a rendered one does.
+func (s *Server) writeView(w http.ResponseWriter, status int, head []byte, name string, tail []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(name)+len(tail)))
 	w.WriteHeader(status)
-	_, _ = w.Write(head)
-	if name != "" {
-		_, _ = w.Write([]byte(name))
+	if name == "" && len(tail) == 0 {
+		_, _ = w.Write(head)
+		return
 	}
-	_, _ = w.Write(tail)
+	buf, _ := s.ui.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.ui.putBuf(buf)
+	buf.Write(head)
+	buf.WriteString(name)
+	buf.Write(tail)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // fillViews wraps a route whose page views may be cached: it starts a fill
@@ -194,7 +203,7 @@ func (fw *fillWriter) finish(s *Server, r *http.Request, store *storage.Wiki) {
 	if fw.view.whoMark != "" && split {
 		name = attr(fw.caller.Login)
 	}
-	writeView(fw.ResponseWriter, fw.status, head, name, tail)
+	s.writeView(fw.ResponseWriter, fw.status, head, name, tail)
 }
 
 // newWhoMarker is the random stand-in for the signed-in name in a page

@@ -40,14 +40,15 @@ func Read(dir string) (s Stamp, ok bool) {
 // line in packed-refs. git replaces either file by rename, so a reader
 // sees an old or a new value, never a torn one.
 func Commit(dir string) (string, bool) {
-	data, err := os.ReadFile(filepath.Join(dir, mainRef))
+	var buf [80]byte
+	n, err := readSmall(filepath.Join(dir, mainRef), buf[:])
 	if errors.Is(err, fs.ErrNotExist) {
 		return packed(dir)
 	}
 	if err != nil {
 		return "", false
 	}
-	return commitID(bytes.TrimSuffix(data, []byte("\n")))
+	return commitID(bytes.TrimSuffix(buf[:n], []byte("\n")))
 }
 
 // packed finds refs/heads/main in packed-refs.
@@ -81,11 +82,12 @@ func commitID(b []byte) (string, bool) {
 
 // Settings reads the settings token; false when there is none.
 func Settings(dir string) (string, bool) {
-	data, err := os.ReadFile(filepath.Join(dir, settingsFile))
-	if err != nil || len(data) != tokenLen {
+	var buf [tokenLen + 1]byte
+	n, err := readSmall(filepath.Join(dir, settingsFile), buf[:])
+	if err != nil || n != tokenLen {
 		return "", false
 	}
-	return string(data), true
+	return string(buf[:n]), true
 }
 
 // tokenLen is the length of a token: 128 random bits in hex.
