@@ -18,7 +18,7 @@ var arrows = map[string][]string{
 	"cmd/warren-bench":           {"*"},
 	"web":                        {"tenant", "storage", "storage/robot", "storage/gitproto", "storage/gitrepo", "wiki", "wiki/markdown"},
 	"tenant":                     {"storage", "storage/robot", "wiki"},
-	"storage":                    {"storage/gitrepo", "storage/sqlitedb", "storage/textdiff", "storage/internal/durable", "storage/internal/viewstamp", "storage/internal/index", "storage/internal/search", "storage/internal/pagetree", "storage/internal/links", "storage/internal/linkmove", "storage/internal/memo", "storage/internal/prefs", "storage/internal/pagediff", "storage/internal/quota", "schema", "wiki"},
+	"storage":                    {"storage/gitrepo", "storage/sqlitedb", "storage/textdiff", "storage/internal/durable", "storage/internal/headref", "storage/internal/index", "storage/internal/search", "storage/internal/pagetree", "storage/internal/links", "storage/internal/linkmove", "storage/internal/memo", "storage/internal/prefs", "storage/internal/pagediff", "storage/internal/quota", "schema", "wiki"},
 	"storage/internal/index":     {"storage/gitrepo", "storage/sqlitedb", "storage/textdiff", "wiki"},
 	"storage/robot":              {"storage/gitrepo", "storage/sqlitedb", "storage/internal/durable", "schema", "wiki"},
 	"storage/gitproto":           {"storage/gitrepo", "storage/gitpack", "wiki"},
@@ -38,7 +38,7 @@ var arrows = map[string][]string{
 	"storage/textdiff":           {},
 	"storage/internal/durable":   {},
 	"storage/internal/memo":      {},
-	"storage/internal/viewstamp": {},
+	"storage/internal/headref":   {},
 	"wiki":                       {},
 }
 

@@ -111,14 +111,10 @@ func (rv *Resolver) serveWiki(w http.ResponseWriter, r *http.Request, rt route) 
 // exist, before anything of it is opened, so that no answer (status, body,
 // headers, or the time spent opening it) tells a private wiki from none.
 func (rv *Resolver) visibleWiki(ctx context.Context, slug string) (*wiki.Wiki, wiki.Role, error) {
-	info, err := rv.Robot.FindWiki(ctx, slug)
+	info, role, err := rv.Robot.WikiAndRole(ctx, slug, wiki.CallerFrom(ctx))
 	if wiki.ErrorCode(err) == wiki.ENOTFOUND {
 		return nil, wiki.RoleNone, NoSuchWiki()
 	} else if err != nil {
-		return nil, wiki.RoleNone, err
-	}
-	role, err := rv.Robot.Role(ctx, info, wiki.CallerFrom(ctx))
-	if err != nil {
 		return nil, wiki.RoleNone, err
 	}
 	if role < wiki.RoleViewer {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -110,6 +111,9 @@ func (s *Server) accessLog(r *http.Request, id string, sw *statusWriter, d time.
 		case http.StatusInsufficientStorage: // a quota (EQUOTA)
 			s.metrics.ops.throttled.WithLabelValues(ThrottleQuota).Inc()
 		}
+	}
+	if !s.Logger.Enabled(r.Context(), slog.LevelInfo) {
+		return // without building the line's attributes
 	}
 	s.Logger.Info("request", "req", id, "wiki", n.wiki, "user", n.user, "method", r.Method, "route", route,
 		"status", sw.status, "bytes", sw.bytes, "in", n.in.Load(), "ms", float64(d.Microseconds())/1000)

@@ -59,7 +59,7 @@ func ApplySettings(ctx context.Context, rb *robot.Robot, store *storage.Wiki, ac
 		// renewed even when SetPreferences fails, which may be after its
 		// commit (re-indexing for a new link style).
 		err := store.SetPreferences(ctx, next.Preferences)
-		if terr := store.SettingsChanged(); err == nil {
+		if terr := rb.RenewSettingsToken(ctx, slug); err == nil {
 			err = terr
 		}
 		if err != nil {

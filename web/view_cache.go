@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/warren-wiki/warren/storage"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -27,9 +26,9 @@ type viewKey struct {
 
 // cachedView is one rendered view and what it was rendered from.
 type cachedView struct {
-	key   viewKey
-	stamp storage.ViewStamp
-	row   viewRow // the robot.db row's fields the page shows
+	key    viewKey
+	commit string  // the main branch's commit it was rendered from
+	row    viewRow // the robot.db row it was rendered with
 	// head and tail are the page around the signed-in name (tail is nil
 	// for anonymous callers, whose page has no name in it).
 	head, tail []byte
@@ -38,16 +37,18 @@ type cachedView struct {
 	size       int64
 }
 
-// viewRow is what the page shows of the wiki's robot.db row, compared as a
-// value: a renamed, re-titled or re-created wiki never matches.
+// viewRow is what a page depends on of the wiki's robot.db row, compared
+// as a value: the title it shows, and the settings token, which changes
+// with the preferences (kept in wiki.db) and with every re-creation of
+// the wiki.
 type viewRow struct {
-	title      string
-	visibility wiki.Visibility
-	created    time.Time
+	title, settings string
+	visibility      wiki.Visibility
+	created         time.Time
 }
 
 func rowOf(w *wiki.Wiki) viewRow {
-	return viewRow{title: w.Title, visibility: w.Visibility, created: w.CreatedAt}
+	return viewRow{title: w.Title, settings: w.SettingsToken, visibility: w.Visibility, created: w.CreatedAt}
 }
 
 // viewCache is a byte-bounded LRU of rendered views, shared by every wiki.
@@ -65,8 +66,8 @@ func newViewCache(max int64) *viewCache {
 	return &viewCache{max: max, lru: list.New(), items: map[viewKey]*list.Element{}}
 }
 
-// get returns the entry for k if it was rendered from stamp and row.
-func (c *viewCache) get(k viewKey, stamp storage.ViewStamp, row viewRow) (*cachedView, bool) {
+// get returns the entry for k if it was rendered from commit and row.
+func (c *viewCache) get(k viewKey, commit string, row viewRow) (*cachedView, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[k]
@@ -74,7 +75,7 @@ func (c *viewCache) get(k viewKey, stamp storage.ViewStamp, row viewRow) (*cache
 		return nil, false
 	}
 	v := e.Value.(*cachedView)
-	if v.stamp != stamp || v.row != row {
+	if v.commit != commit || v.row != row {
 		return nil, false
 	}
 	c.lru.MoveToFront(e)
@@ -86,7 +87,7 @@ func (c *viewCache) get(k viewKey, stamp storage.ViewStamp, row viewRow) (*cache
 // of the bound is not kept, so one huge page cannot empty the cache.
 func (c *viewCache) put(v *cachedView) {
 	v.size = int64(len(v.head)+len(v.tail)+len(v.csp)+len(v.route)+len(v.key.slug)+len(v.key.path)+
-		len(v.key.signIn)+len(v.key.platform)+len(v.stamp.Commit)+len(v.stamp.Settings)+len(v.row.title)) + 256
+		len(v.key.signIn)+len(v.key.platform)+len(v.commit)+len(v.row.settings)+len(v.row.title)) + 256
 	if v.size > c.max/8 {
 		return
 	}

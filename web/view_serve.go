@@ -16,16 +16,19 @@ import (
 // A warm page view is answered from the farm-wide cache of rendered views
 // (view_cache.go) before its wiki is taken from the pool, so it costs the
 // same whether or not the wiki's SQLite handle is open: robot.db's row and
-// the caller's role (both cached in memory, exact), then two small file
-// reads — the wiki's main branch and its settings token — and the bytes.
+// the caller's role (both cached in memory, exact, checked together with
+// one PRAGMA data_version), one small file read — the commit of the
+// wiki's main branch — and the bytes.
 //
 // An entry is only ever stored by the page view itself (fillViews around
 // the home and page routes), for the very request path it answered, from a
-// render that storage confirms was made entirely from the stamped commit
-// and settings (StartViewFill / FinishViewFill). Everything else the page
-// shows is in the key (the caller's role, anonymity, sign-in link, wiki
-// list link) or compared as a value (the wiki's title, visibility and
-// creation time). The signed-in name is not in the key: the page is
+// render that storage confirms was made entirely from one commit
+// (StartViewFill / FinishViewFill). The preferences are vouched for by
+// the row's settings token, renewed with every change (ApplySettings);
+// the rest of what the page shows is in the key (the caller's role,
+// anonymity, sign-in link, wiki list link) or compared as a value (the
+// row's title, token, visibility and creation time, read before the
+// render began). The signed-in name is not in the key: the page is
 // rendered with a random marker in its place, and the name of whoever asks
 // is spliced in, escaped as the template escapes it.
 
@@ -50,12 +53,12 @@ func (s *Server) serveCachedView(w http.ResponseWriter, r *http.Request, info *w
 	if s.views == nil || !cacheableRequest(r) {
 		return false
 	}
-	stamp, ok := storage.ReadViewStamp(robot.WikiDir(s.DataDir, info.Slug))
+	commit, ok := storage.ReadMainCommit(robot.WikiDir(s.DataDir, info.Slug))
 	if !ok {
 		return false
 	}
 	c := wiki.CallerFrom(r.Context())
-	v, ok := s.views.get(s.viewKeyOf(r, info.Slug, role, c), stamp, rowOf(info))
+	v, ok := s.views.get(s.viewKeyOf(r, info.Slug, role, c), commit, rowOf(info))
 	if !ok {
 		return false
 	}
@@ -186,7 +189,7 @@ func (fw *fillWriter) finish(s *Server, r *http.Request, store *storage.Wiki) {
 	}
 	csp := fw.Header().Get("Content-Security-Policy")
 	if split && fw.status == http.StatusOK && !fw.view.degraded && store.FinishViewFill(r.Context(), fw.fill) {
-		v := &cachedView{key: fw.key, stamp: fw.fill.Stamp, row: fw.row, csp: csp,
+		v := &cachedView{key: fw.key, commit: fw.fill.Commit, row: fw.row, csp: csp,
 			head: bytes.Clone(head), tail: bytes.Clone(tail)}
 		if fw.view.whoMark != "" && v.tail == nil {
 			v.tail = []byte{}

@@ -29,4 +29,8 @@ type Wiki struct {
 	Owner      string     `db:"owner" json:"owner"`
 	Visibility Visibility `db:"visibility" json:"visibility"`
 	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	// SettingsToken changes whenever the wiki's preferences change (and a
+	// re-created wiki gets a new one), so a cached page can be checked
+	// against it without reading the preferences. Never shown.
+	SettingsToken string `db:"settings_token" json:"-"`
 }

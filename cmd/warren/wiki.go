@@ -53,7 +53,10 @@ func newWikiCreateCmd() *cobra.Command {
 }
 
 // seedLinkStyle stores an explicit --link-style as the new wikis'
-// preference; without the flag they follow the server's default.
+// preference; without the flag they follow the server's default. A server
+// may have shown a page of a new wiki before the preference was stored,
+// so the wikis' settings tokens are renewed after it: no page cached
+// with the default style is served again.
 func seedLinkStyle(ctx context.Context, data string, slugs []string, style wiki.LinkStyle) error {
 	if style == "" {
 		return nil
@@ -65,7 +68,12 @@ func seedLinkStyle(ctx context.Context, data string, slugs []string, style wiki.
 			return fmt.Errorf("wiki %s: %w", slug, err)
 		}
 	}
-	return nil
+	rb, err := openRobot(ctx, data, false)
+	if err != nil {
+		return err
+	}
+	defer rb.Close()
+	return rb.RenewSettingsToken(ctx, slugs...)
 }
 
 // createWikis checks every slug before creating any, so a bad one in a long

@@ -68,6 +68,11 @@ func (r *Robot) cachedWiki(ctx context.Context, slug string) (*wiki.Wiki, error)
 	if err != nil {
 		return nil, err
 	}
+	return r.wikiAt(ctx, gen, slug)
+}
+
+// wikiAt is cachedWiki once fresh has answered gen.
+func (r *Robot) wikiAt(ctx context.Context, gen uint64, slug string) (*wiki.Wiki, error) {
 	c := &r.cache
 	c.mu.Lock()
 	e, ok := c.wikis[slug]
@@ -92,6 +97,11 @@ func (r *Robot) cachedRole(ctx context.Context, slug string, principals []string
 	if err != nil {
 		return wiki.RoleNone, err
 	}
+	return r.roleAt(ctx, gen, slug, principals)
+}
+
+// roleAt is cachedRole once fresh has answered gen.
+func (r *Robot) roleAt(ctx context.Context, gen uint64, slug string, principals []string) (wiki.Role, error) {
 	key := slug + "\x00" + strings.Join(principals, "\x00")
 	c := &r.cache
 	c.mu.Lock()
@@ -100,7 +110,8 @@ func (r *Robot) cachedRole(ctx context.Context, slug string, principals []string
 	if ok {
 		return role, nil
 	}
-	if role, err = grantedRole(ctx, r.DB.R, slug, principals); err != nil {
+	role, err := grantedRole(ctx, r.DB.R, slug, principals)
+	if err != nil {
 		return wiki.RoleNone, err
 	}
 	c.put(gen, func() { c.roles[key] = role })

@@ -108,6 +108,12 @@ func (r *Robot) ListWikis(ctx context.Context) ([]wiki.Wiki, error) {
 // never writes; while robot.db is unchanged it costs none (cache.go). A token scoped to another wiki gives nothing beyond what an
 // anonymous visitor has there, so a public wiki stays readable with it.
 func (r *Robot) Role(ctx context.Context, w *wiki.Wiki, c *wiki.Caller) (wiki.Role, error) {
+	return r.roleWith(ctx, w, c, r.cachedRole)
+}
+
+// roleWith is Role with the lookup of granted roles given.
+func (r *Robot) roleWith(ctx context.Context, w *wiki.Wiki, c *wiki.Caller,
+	granted func(context.Context, string, []string) (wiki.Role, error)) (wiki.Role, error) {
 	if c == nil {
 		c = &wiki.Caller{}
 	}
@@ -118,11 +124,11 @@ func (r *Robot) Role(ctx context.Context, w *wiki.Wiki, c *wiki.Caller) (wiki.Ro
 	if c.PlatformAdmin || (!c.Anonymous() && c.Login == w.Owner) {
 		role = wiki.RoleAdmin
 	} else if !c.Anonymous() {
-		granted, err := r.cachedRole(ctx, w.Slug, c.Principals())
+		g, err := granted(ctx, w.Slug, c.Principals())
 		if err != nil {
 			return wiki.RoleNone, err
 		}
-		role = max(granted, visibilityFloor(w, c))
+		role = max(g, visibilityFloor(w, c))
 	} else {
 		role = visibilityFloor(w, c)
 	}
@@ -164,14 +170,15 @@ func grantedRole(ctx context.Context, q sqlx.QueryerContext, slug string, princi
 }
 
 // wikiColumns and wikiRow read the wikis table; timestamps are RFC 3339 text.
-const wikiColumns = `slug, title, owner, visibility, created_at`
+const wikiColumns = `slug, title, owner, visibility, created_at, settings_token`
 
 type wikiRow struct {
-	Slug       string `db:"slug"`
-	Title      string `db:"title"`
-	Owner      string `db:"owner"`
-	Visibility string `db:"visibility"`
-	CreatedAt  string `db:"created_at"`
+	Slug          string `db:"slug"`
+	Title         string `db:"title"`
+	Owner         string `db:"owner"`
+	Visibility    string `db:"visibility"`
+	CreatedAt     string `db:"created_at"`
+	SettingsToken string `db:"settings_token"`
 }
 
 func (row wikiRow) wiki() (*wiki.Wiki, error) {
@@ -180,7 +187,7 @@ func (row wikiRow) wiki() (*wiki.Wiki, error) {
 		return nil, err
 	}
 	return &wiki.Wiki{Slug: row.Slug, Title: row.Title, Owner: row.Owner,
-		Visibility: wiki.Visibility(row.Visibility), CreatedAt: at}, nil
+		Visibility: wiki.Visibility(row.Visibility), CreatedAt: at, SettingsToken: row.SettingsToken}, nil
 }
 
 func findWiki(ctx context.Context, q sqlx.QueryerContext, slug string) (*wiki.Wiki, error) {

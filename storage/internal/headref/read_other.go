@@ -1,6 +1,6 @@
 //go:build !unix
 
-package viewstamp
+package headref
 
 import (
 	"errors"
@@ -14,7 +14,10 @@ func readSmall(path string, buf []byte) (int, error) {
 		return 0, err
 	}
 	if len(data) >= len(buf) {
-		return 0, errors.New("viewstamp: file too long")
+		return 0, errors.New("headref: file too long")
 	}
 	return copy(buf, data), nil
 }
+
+// readFile reads a whole file.
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }

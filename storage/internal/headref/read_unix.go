@@ -1,17 +1,18 @@
 //go:build unix
 
-package viewstamp
+package headref
 
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"syscall"
 )
 
 // readSmall reads a file of at most len(buf)-1 bytes with one open, one
-// read and one close: every cached page view reads two such files, and
-// os.ReadFile's stat, second read and poller registration would double
-// the system calls. A file that fills buf is reported as too long.
+// read and one close: every cached page view reads one, and os.ReadFile's
+// stat, second read and poller registration would double the system
+// calls. A file that fills buf is reported as too long.
 func readSmall(path string, buf []byte) (int, error) {
 	var fd int
 	var err error
@@ -41,4 +42,7 @@ func readSmall(path string, buf []byte) (int, error) {
 	return n, nil
 }
 
-var errTooLong = errors.New("viewstamp: file too long")
+var errTooLong = errors.New("headref: file too long")
+
+// readFile reads a whole file (packed-refs, rarely present).
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
