@@ -42,7 +42,9 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		return nil, err
 	}
 	dbPath := filepath.Join(dir, "wiki.db")
+	built := false // this open built wiki.db: it holds what the seed below wrote
 	err = sqlitedb.CreateDB(ctx, dbPath, schema.Wiki, func(tx *sqlx.Tx) error {
+		built = true
 		// What checkRenderer would write on the first open, written here.
 		if err := setMeta(ctx, tx, metaBase, base); err != nil {
 			return err
@@ -66,11 +68,7 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 		o(w)
 	}
 	w.indexer = w.newIndexer()
-	if err := w.loadLinkStyle(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := w.checkRenderer(ctx); err != nil {
+	if err := w.checkState(ctx, built); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -99,6 +97,23 @@ func (w *Wiki) Close() error {
 		errs = append(errs, w.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// checkState reads the wikilink style in force and checks the renderer the
+// indexes were built with. A wiki.db this open just built has no
+// preferences and exactly the meta the seed wrote, so nothing is read (if
+// another process's build won the race instead, the first view's
+// ensureStyle reads what it holds).
+func (w *Wiki) checkState(ctx context.Context, built bool) error {
+	if built {
+		s := w.linkStyle()
+		w.style.Store(&s)
+		return nil
+	}
+	if err := w.loadLinkStyle(ctx); err != nil {
+		return err
+	}
+	return w.checkRenderer(ctx)
 }
 
 // checkRenderer drops what an earlier run derived with another renderer
