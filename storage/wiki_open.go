@@ -155,16 +155,21 @@ func (w *Wiki) checkRenderer(ctx context.Context) error {
 // rendererUnchanged reports whether the indexes were built with this base
 // and renderer version, so that a normal open writes nothing.
 func (w *Wiki) rendererUnchanged(ctx context.Context, q sqlx.QueryerContext, version string) (bool, error) {
-	base, err := getMeta(ctx, q, metaBase)
+	// One statement, not three: on a reopened wiki each distinct statement
+	// is compiled afresh on the new connection.
+	var rows []struct {
+		Key   string `db:"key"`
+		Value string `db:"value"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT key, value FROM meta WHERE key IN (?, ?, ?)`, metaBase, metaRenderer, metaStyle)
 	if err != nil {
 		return false, err
 	}
-	v, err := getMeta(ctx, q, metaRenderer)
-	if err != nil {
-		return false, err
+	got := map[string]string{} // a missing key reads as ""
+	for _, r := range rows {
+		got[r.Key] = r.Value
 	}
-	style, err := getMeta(ctx, q, metaStyle)
-	return base == w.Base && v == version && style == string(w.linkStyle()), err
+	return got[metaBase] == w.Base && got[metaRenderer] == version && got[metaStyle] == string(w.linkStyle()), nil
 }
 
 // getMeta reads one indexer key; a missing key reads as "".
