@@ -98,16 +98,27 @@ func (p ProxyConfig) secretOK(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(p.Secret)) == 1 && p.Secret != ""
 }
 
-// strip deletes every identity header (and the secret) from r.
-func (p ProxyConfig) strip(r *http.Request) {
-	for _, h := range knownIdentityHeaders {
-		r.Header.Del(h)
+// stripped is the set of headers strip deletes, in canonical form: every
+// identity header (known or configured) and the secret.
+func (p ProxyConfig) stripped() map[string]bool {
+	set := map[string]bool{}
+	for _, h := range append(append(append([]string{}, knownIdentityHeaders...), p.headers()...), p.SecretHeader) {
+		if h != "" {
+			set[http.CanonicalHeaderKey(h)] = true
+		}
 	}
-	for _, h := range p.headers() {
-		r.Header.Del(h)
-	}
-	if p.SecretHeader != "" {
-		r.Header.Del(p.SecretHeader)
+	return set
+}
+
+// strip deletes the headers in set (stripped's) from r. It walks the
+// request's few headers rather than deleting each of the set's names:
+// every request passes here. Header.Del would delete the same keys, the
+// canonical forms of the names.
+func strip(r *http.Request, set map[string]bool) {
+	for k := range r.Header {
+		if set[k] {
+			delete(r.Header, k)
+		}
 	}
 }
 
@@ -205,7 +216,7 @@ func (s *Server) caller(r *http.Request) (*wiki.Caller, error) {
 	if trusted {
 		c, err = s.Proxy.fromHeaders(r)
 	}
-	s.Proxy.strip(r)
+	strip(r, s.stripSet)
 	if err != nil || c != nil {
 		return c, err
 	}

@@ -63,6 +63,8 @@ type Server struct {
 	usage   usageCounter    // requests and saves per wiki (usage.go)
 	thumbs  *Thumbnailer
 	views   *viewCache // rendered page views of every wiki; nil: none
+	// stripSet is the identity headers identify deletes (identity.go).
+	stripSet map[string]bool
 	// whoMarker stands in for the signed-in name in cached views.
 	whoMarker string
 }
@@ -86,6 +88,7 @@ func (s *Server) build() {
 		s.thumbs = &Thumbnailer{}
 	}
 	s.metrics = newMetrics(s.Registry)
+	s.stripSet = s.Proxy.stripped()
 	s.initViewCache()
 	resolver := &tenant.Resolver{
 		Robot:      s.Robot,
