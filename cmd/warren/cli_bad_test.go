@@ -110,6 +110,7 @@ func TestBadArguments(t *testing.T) {
 		{"bad visibility in the environment", []string{"WARREN_VISIBILITY=secret"}, nil, []string{"wiki", "create", "--data", data, "fresh-six"}, "invalid visibility"},
 		{"bad number in the environment for serve", []string{"WARREN_MAX_OPEN_WIKIS=many", "WARREN_DATA=" + missing}, nil, []string{"serve"}, "invalid WARREN_MAX_OPEN_WIKIS"},
 		{"bad number flag for serve", []string{"WARREN_DATA=" + missing}, nil, []string{"serve", "--max-open-wikis", "many"}, "invalid argument"},
+		{"negative view cache for serve", []string{"WARREN_DATA=" + missing}, nil, []string{"serve", "--view-cache-mib", "-1"}, "--view-cache-mib must be 0"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

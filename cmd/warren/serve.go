@@ -33,7 +33,7 @@ type serveConfig struct {
 	memoryLimit                                           string // serve_memory.go
 	webhooks                                              web.WebhookOptions
 	trusted, admins, publicURLs                           []string
-	maxOpen                                               int
+	maxOpen, viewCacheMiB                                 int
 	idleTTL                                               time.Duration
 	maxBody, maxBlob, maxPush                             int64
 	dev                                                   bool
@@ -73,6 +73,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&c.linkStyle, "link-style", string(wiki.LinkTextPage), linkStyleUsage+" for wikis that do not choose one")
 	f.StringSliceVar(&c.admins, "admin", nil, "platform admin: LOGIN or group:NAME (repeatable)")
 	f.IntVar(&c.maxOpen, "max-open-wikis", 256, "most wikis kept open at once (file descriptors: about 6 per wiki)")
+	f.IntVar(&c.viewCacheMiB, "view-cache-mib", 64, "memory for rendered page views of all wikis, in MiB (0: no cache)")
 	f.DurationVar(&c.idleTTL, "idle-timeout", 5*time.Minute, "close a wiki unused for this long")
 	f.Int64Var(&c.maxBody, "max-body", 10<<20, "largest request body in bytes (git pushes: --max-push)")
 	f.Int64Var(&c.maxBlob, "max-blob", 20<<20, "largest file a git push may bring, in bytes")
@@ -112,6 +113,9 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	if c.maxOpen < 1 || c.maxBody < 1 || c.maxBlob < 1 || c.maxPush < 1 {
 		return usageErr("--max-open-wikis, --max-body, --max-blob and --max-push must be positive")
 	}
+	if c.viewCacheMiB < 0 {
+		return usageErr("--view-cache-mib must be 0 (no cache) or more")
+	}
 	farm, err := c.farm.config()
 	if err != nil {
 		return err
@@ -122,7 +126,7 @@ func runServe(ctx context.Context, c serveConfig, out interface{ Write([]byte) (
 	}
 	m := &app.Main{Config: app.Config{Farm: farm,
 		DataDir: c.data, BaseDomain: c.baseDomain, Proxy: proxy, Admins: c.admins, Dev: c.dev,
-		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody,
+		MaxOpen: c.maxOpen, IdleTTL: c.idleTTL, MaxBody: c.maxBody, ViewCacheBytes: viewCacheBytes(c.viewCacheMiB),
 		Git:     gitproto.Limits{MaxBlob: c.maxBlob, MaxPush: c.maxPush},
 		Metrics: true, Logger: logger, Version: version, LoginURL: c.loginURL, LinkStyle: style,
 		Webhooks: c.webhooks, MetricsElsewhere: c.metricsListen != "", PublicURLs: publics,
@@ -260,4 +264,13 @@ func newLogger(level, format string) (*slog.Logger, error) {
 		return nil, usageErr("invalid --log-level %q", level)
 	}
 	return loggerTo(os.Stderr, l, format)
+}
+
+// viewCacheBytes is --view-cache-mib as web.Server's ViewCacheBytes, where
+// 0 means the default and a negative bound means no cache.
+func viewCacheBytes(mib int) int64 {
+	if mib == 0 {
+		return -1
+	}
+	return int64(mib) << 20
 }

@@ -52,6 +52,9 @@ type Config struct {
 	// LinkStyle is the wikilink style of wikis whose preferences name
 	// none ("" = wiki.LinkTextPage, [[Text|Page]]).
 	LinkStyle wiki.LinkStyle
+	// ViewCacheBytes bounds the cache of rendered page views (0: 64 MiB,
+	// <0: none); see web.Server.
+	ViewCacheBytes int64
 }
 
 // FarmConfig holds what running a farm needs (farm.go): default quotas,
@@ -144,7 +147,7 @@ func (m *Main) newServer() *web.Server {
 		Packers:  semaphore.NewWeighted(int64(max(2, runtime.NumCPU()))),
 		Repacker: m.Repacker, Logger: c.Logger, Version: c.Version, LoginURL: c.LoginURL,
 		Webhooks: c.Webhooks, MetricsElsewhere: c.MetricsElsewhere,
-		PublicURLs: c.PublicURLs,
+		PublicURLs: c.PublicURLs, ViewCacheBytes: c.ViewCacheBytes,
 	}
 	if c.Metrics {
 		reg := prometheus.NewRegistry()
