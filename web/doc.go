@@ -10,6 +10,11 @@
 // counted in memory and flushed once a minute (usage.go). The access log and
 // the operations metrics live in access_log.go and metrics_ops.go.
 //
+// The one state it keeps across wikis is the cache of rendered page views
+// (view_cache.go, view_serve.go): the resolver's Shortcut answers a warm
+// view from it before the wiki is opened, checked against robot.db's row
+// and the commit of the wiki's main branch, so it is never stale.
+//
 // Of the project it imports tenant, storage, storage/robot,
 // storage/gitproto, storage/gitrepo, wiki
 // and wiki/markdown.
