@@ -99,11 +99,9 @@ func (w *Wiki) Close() error {
 	return errors.Join(errs...)
 }
 
-// checkState reads the wikilink style in force and checks the renderer the
-// indexes were built with. A wiki.db this open just built has no
-// preferences and exactly the meta the seed wrote, so nothing is read (if
-// another process's build won the race instead, the first view's
-// ensureStyle reads what it holds).
+// checkState reads the style in force and checks the renderer, except in
+// a wiki.db this open built: it holds no preferences and the seed's meta
+// (had another process's build won, the first view's ensureStyle reads it).
 func (w *Wiki) checkState(ctx context.Context, built bool) error {
 	if built {
 		s := w.linkStyle()
@@ -155,21 +153,14 @@ func (w *Wiki) checkRenderer(ctx context.Context) error {
 // rendererUnchanged reports whether the indexes were built with this base
 // and renderer version, so that a normal open writes nothing.
 func (w *Wiki) rendererUnchanged(ctx context.Context, q sqlx.QueryerContext, version string) (bool, error) {
-	// One statement, not three: on a reopened wiki each distinct statement
-	// is compiled afresh on the new connection.
-	var rows []struct {
-		Key   string `db:"key"`
-		Value string `db:"value"`
-	}
+	// One statement, not three: a reopened wiki compiles each afresh.
+	var rows []struct{ Key, Value string }
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT key, value FROM meta WHERE key IN (?, ?, ?)`, metaBase, metaRenderer, metaStyle)
-	if err != nil {
-		return false, err
-	}
 	got := map[string]string{} // a missing key reads as ""
 	for _, r := range rows {
 		got[r.Key] = r.Value
 	}
-	return got[metaBase] == w.Base && got[metaRenderer] == version && got[metaStyle] == string(w.linkStyle()), nil
+	return got[metaBase] == w.Base && got[metaRenderer] == version && got[metaStyle] == string(w.linkStyle()), err
 }
 
 // getMeta reads one indexer key; a missing key reads as "".
