@@ -37,6 +37,7 @@ var rows = []row{
 	{key: "open_fds_10k", base: "fd_budget_10k", goal: goal{key: "open_fds_10k", op: "≤", limit: 1, limitKey: "fd_budget_10k", note: "budget"}},
 	{key: "cold_open_p50_ms", goal: goal{key: "cold_open_p50_ms", op: "≤", limit: 5}},
 	{key: "cold_open_p99_ms"},
+	{key: "revisit_p50_ms"},
 	{key: "reopen_p50_ms"},
 	{key: "save_per_s", base: "fsync_floor_per_s", ratio: "save_vs_floor", goal: goal{key: "save_vs_floor", op: "≥", limit: 0.8}},
 	{key: "save_per_s_8wikis", base: "save_per_s", ratio: "save_8_vs_1", goal: goal{key: "save_8_vs_1", op: "≥", limit: 2}},
