@@ -191,35 +191,7 @@ func (l *LogWalk) tree(h plumbing.Hash, i int) ([]byte, error) {
 
 // diffEntry is Repo.diffEntry over the object store.
 func (l *LogWalk) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix string, depth int, out *[]TreeChange) error {
-	var name []byte
-	if x != nil {
-		name = x.Name
-	} else {
-		name = y.Name
-	}
-	p := prefix + string(name)
-	var xa, yb plumbing.Hash
-	if x != nil && x.IsDir() {
-		xa = x.ID
-	}
-	if y != nil && y.IsDir() {
-		yb = y.ID
-	}
-	if !xa.IsZero() || !yb.IsZero() {
-		return l.diffTrees(ctx, xa, yb, p+"/", depth+1, out)
-	}
-	*out = append(*out, treeChange(p, x, y))
-	return nil
-}
-
-// treeChange describes one differing file entry.
-func treeChange(p string, x, y *gitpack.TreeEntry) TreeChange {
-	switch {
-	case x != nil && y != nil:
-		return TreeChange{Path: p, Action: "modified", Blob: y.ID.String(), OldBlob: x.ID.String(), Mode: uint32(y.Mode)}
-	case x != nil:
-		return TreeChange{Path: p, Action: "deleted", OldBlob: x.ID.String()}
-	default:
-		return TreeChange{Path: p, Action: "added", Blob: y.ID.String(), Mode: uint32(y.Mode)}
-	}
+	return entryChange(x, y, prefix, out, func(a, b plumbing.Hash, p string) error {
+		return l.diffTrees(ctx, a, b, p, depth+1, out)
+	})
 }

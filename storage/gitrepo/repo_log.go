@@ -227,6 +227,15 @@ func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix str
 // diffEntry records one differing entry (x from the old tree, y from the
 // new, either nil), descending into subtrees.
 func (r *Repo) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange) error {
+	return entryChange(x, y, prefix, out, func(a, b plumbing.Hash, p string) error {
+		return r.diffTreesInto(ctx, a, b, p, out)
+	})
+}
+
+// entryChange is one differing tree entry (x old, y new, either nil): a
+// file's change appended to out, or both sides' subtrees handed to descend
+// with the prefix under them.
+func entryChange(x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange, descend func(a, b plumbing.Hash, prefix string) error) error {
 	var name []byte
 	if x != nil {
 		name = x.Name
@@ -242,17 +251,22 @@ func (r *Repo) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix st
 		yb = y.ID
 	}
 	if !xa.IsZero() || !yb.IsZero() {
-		return r.diffTreesInto(ctx, xa, yb, p+"/", out)
+		return descend(xa, yb, p+"/")
 	}
+	*out = append(*out, treeChange(p, x, y))
+	return nil
+}
+
+// treeChange describes one differing file entry.
+func treeChange(p string, x, y *gitpack.TreeEntry) TreeChange {
 	switch {
 	case x != nil && y != nil:
-		*out = append(*out, TreeChange{Path: p, Action: "modified", Blob: y.ID.String(), OldBlob: x.ID.String(), Mode: uint32(y.Mode)})
+		return TreeChange{Path: p, Action: "modified", Blob: y.ID.String(), OldBlob: x.ID.String(), Mode: uint32(y.Mode)}
 	case x != nil:
-		*out = append(*out, TreeChange{Path: p, Action: "deleted", OldBlob: x.ID.String()})
+		return TreeChange{Path: p, Action: "deleted", OldBlob: x.ID.String()}
 	default:
-		*out = append(*out, TreeChange{Path: p, Action: "added", Blob: y.ID.String(), Mode: uint32(y.Mode)})
+		return TreeChange{Path: p, Action: "added", Blob: y.ID.String(), Mode: uint32(y.Mode)}
 	}
-	return nil
 }
 
 // History lists commits on MainBranch that changed path ("" = any path),
