@@ -143,12 +143,7 @@ func (s *Server) apiPutPage(w http.ResponseWriter, r *http.Request, h *tenant.Ha
 
 // apiDeletePage deletes a page at the revision named by If-Match.
 func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	name, err := pageParam(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	base, err := ifMatch(r)
+	name, base, err := pageRequest(r, nil)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -165,6 +160,22 @@ func (s *Server) apiDeletePage(w http.ResponseWriter, r *http.Request, h *tenant
 	}
 	s.published(h, name)
 	writeJSON(w, http.StatusOK, map[string]any{"path": name, "revision": rev, "deleted": true})
+}
+
+// pageRequest reads what a write to one page carries: the page from the
+// path, the JSON body into body (unless nil) and the revision If-Match
+// names ("" without one).
+func pageRequest(r *http.Request, body any) (name, base string, err error) {
+	if name, err = pageParam(r); err != nil {
+		return "", "", err
+	}
+	if body != nil {
+		if err = decodeJSON(r, body); err != nil {
+			return "", "", err
+		}
+	}
+	base, err = ifMatch(r)
+	return name, base, err
 }
 
 // ifMatch reads one strong entity tag; "*" and lists are refused because a

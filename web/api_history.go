@@ -92,17 +92,8 @@ type apiRestoreBody struct {
 // apiRestore puts a page back to an old revision; If-Match names the
 // page's current revision (428 without it when the page exists).
 func (s *Server) apiRestore(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	name, err := pageParam(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var body apiRestoreBody
-	if err := decodeJSON(r, &body); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	base, err := ifMatch(r)
+	name, base, err := pageRequest(r, &body)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -158,17 +149,8 @@ type apiRenameBody struct {
 // apiRename moves a page (or folder) with If-Match; links are rewritten
 // unless rewrite_links is false.
 func (s *Server) apiRename(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	name, err := pageParam(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var body apiRenameBody
-	if err := decodeJSON(r, &body); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	base, err := ifMatch(r)
+	name, base, err := pageRequest(r, &body)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -187,12 +169,7 @@ func (s *Server) apiRename(w http.ResponseWriter, r *http.Request, h *tenant.Han
 // apiDeleteFolder deletes a folder with If-Match naming its revision (the
 // "revision" of GET …/pages?prefix= answers, see FolderRevision).
 func (s *Server) apiDeleteFolder(w http.ResponseWriter, r *http.Request, h *tenant.Handle, _ wiki.Role) {
-	name, err := pageParam(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	base, err := ifMatch(r)
+	name, base, err := pageRequest(r, nil)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
