@@ -98,6 +98,26 @@ func git(ctx context.Context, dir string, args ...string) error {
 // commit adds one page, and every tenth also edits a shared page, so the
 // pack has history and deltas like a real wiki.
 func generateRepo(ctx context.Context, dir string, n int) error {
+	return fastImport(ctx, dir, func(w *bufio.Writer) {
+		index := "# Index\n\n"
+		for i := 1; i <= n; i++ {
+			page := fmt.Sprintf("# Page %d\n\nThis is page %d of the generated wiki.\n\n| a | b |\n|---|---|\n| %d | %d |\n\nSee [[Page %d]].\n",
+				i, i, i, i*i, i-1)
+			fmt.Fprintf(w, "commit refs/heads/main\ncommitter bench <bench@example.org> %d +0000\n", 1700000000+i)
+			msg := fmt.Sprintf("Add page %d", i)
+			fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
+			fmt.Fprintf(w, "M 100644 inline \"Pages/Page %04d.md\"\ndata %d\n%s\n", i, len(page), page)
+			if i%10 == 0 {
+				index += fmt.Sprintf("- [[Page %d]]\n", i)
+				fmt.Fprintf(w, "M 100644 inline Home.md\ndata %d\n%s\n", len(index), index)
+			}
+		}
+	})
+}
+
+// fastImport makes dir a repository on main holding the history that
+// write writes as a git fast-import stream, packed as git would.
+func fastImport(ctx context.Context, dir string, write func(*bufio.Writer)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -114,19 +134,7 @@ func generateRepo(ctx context.Context, dir string, n int) error {
 		return err
 	}
 	w := bufio.NewWriter(in)
-	index := "# Index\n\n"
-	for i := 1; i <= n; i++ {
-		page := fmt.Sprintf("# Page %d\n\nThis is page %d of the generated wiki.\n\n| a | b |\n|---|---|\n| %d | %d |\n\nSee [[Page %d]].\n",
-			i, i, i, i*i, i-1)
-		fmt.Fprintf(w, "commit refs/heads/main\ncommitter bench <bench@example.org> %d +0000\n", 1700000000+i)
-		msg := fmt.Sprintf("Add page %d", i)
-		fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
-		fmt.Fprintf(w, "M 100644 inline \"Pages/Page %04d.md\"\ndata %d\n%s\n", i, len(page), page)
-		if i%10 == 0 {
-			index += fmt.Sprintf("- [[Page %d]]\n", i)
-			fmt.Fprintf(w, "M 100644 inline Home.md\ndata %d\n%s\n", len(index), index)
-		}
-	}
+	write(w)
 	if err := w.Flush(); err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 )
@@ -102,39 +100,17 @@ func freshSearch(base, word string) makeReq {
 // generateSearchRepo writes a one-commit repository of n pages: each has
 // the word "common", every tenth the word "rareword".
 func generateSearchRepo(ctx context.Context, dir string, n int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := git(ctx, dir, "init", "-q", "-b", "main"); err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, "git", "fast-import", "--quiet")
-	cmd.Dir = dir
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(in)
-	for i := 1; i <= n; i++ {
-		extra := ""
-		if i%10 == 0 {
-			extra = " It also mentions a rareword."
+	return fastImport(ctx, dir, func(w *bufio.Writer) {
+		for i := 1; i <= n; i++ {
+			extra := ""
+			if i%10 == 0 {
+				extra = " It also mentions a rareword."
+			}
+			page := fmt.Sprintf("# Page %d\n\nThis common page %d talks about wikis, search and indexes.%s\n\n- one\n- two\n", i, i, extra)
+			fmt.Fprintf(w, "commit refs/heads/main\ncommitter bench <bench@example.org> %d +0000\n", 1700000000+i)
+			msg := fmt.Sprintf("Add page %d", i)
+			fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
+			fmt.Fprintf(w, "M 100644 inline \"Pages/Page %04d.md\"\ndata %d\n%s\n", i, len(page), page)
 		}
-		page := fmt.Sprintf("# Page %d\n\nThis common page %d talks about wikis, search and indexes.%s\n\n- one\n- two\n", i, i, extra)
-		fmt.Fprintf(w, "commit refs/heads/main\ncommitter bench <bench@example.org> %d +0000\n", 1700000000+i)
-		msg := fmt.Sprintf("Add page %d", i)
-		fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
-		fmt.Fprintf(w, "M 100644 inline \"Pages/Page %04d.md\"\ndata %d\n%s\n", i, len(page), page)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	in.Close()
-	if err := cmd.Wait(); err != nil {
-		return err
-	}
-	return git(ctx, dir, "repack", "-adq")
+	})
 }

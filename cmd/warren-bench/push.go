@@ -100,31 +100,9 @@ const (
 
 // generateHeavyRepo builds the push figure's history with git fast-import.
 func generateHeavyRepo(ctx context.Context, dir string, n int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := git(ctx, dir, "init", "-q", "-b", "main"); err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, "git", "fast-import", "--quiet")
-	cmd.Dir = dir
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(in)
-	writeHeavyHistory(w, n)
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	in.Close()
-	if err := cmd.Wait(); err != nil {
-		return err
-	}
-	return git(ctx, dir, "repack", "-adq")
+	return fastImport(ctx, dir, func(w *bufio.Writer) {
+		writeHeavyHistory(w, n)
+	})
 }
 
 // writeHeavyHistory writes n commits as a fast-import stream.
