@@ -62,16 +62,6 @@ func (w *Wiki) restyle(ctx context.Context) error {
 	return w.Sync(ctx)
 }
 
-// newWikiStyle is the style a brand-new wiki.db starts with: a new wiki
-// has no preferences, so the server's default.
-func newWikiStyle(opts []OpenOption) wiki.LinkStyle {
-	w := &Wiki{}
-	for _, o := range opts {
-		o(w)
-	}
-	return w.linkStyle()
-}
-
 // ensureStyle notices a style change made by another process (`warren wiki
 // set` writes wiki.db while the server runs) or an index built with another
 // style (a process that opened the wiki without the server's default), and

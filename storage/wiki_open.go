@@ -41,33 +41,25 @@ func OpenWiki(ctx context.Context, dir, slug string, r wiki.Renderer, base strin
 	if err != nil {
 		return nil, err
 	}
+	w := &Wiki{Slug: slug, Repo: repo, Renderer: r, Base: base, Now: time.Now}
+	for _, o := range opts {
+		o(w)
+	}
+	w.indexer = w.newIndexer()
 	dbPath := filepath.Join(dir, "wiki.db")
-	built := false // this open built wiki.db: it holds what the seed below wrote
+	built := false // this open built wiki.db: it holds the seed's meta and the whole index
 	err = sqlitedb.CreateDB(ctx, dbPath, schema.Wiki, func(tx *sqlx.Tx) error {
 		built = true
-		// What checkRenderer would write on the first open, written here.
-		if err := setMeta(ctx, tx, metaBase, base); err != nil {
-			return err
-		}
-		if err := setMeta(ctx, tx, metaStyle, string(newWikiStyle(opts))); err != nil {
-			return err
-		}
-		return setMeta(ctx, tx, metaRenderer, strconv.Itoa(r.Version()))
+		return w.seed(ctx, tx)
 	})
-	var db *sqlitedb.DB
 	if err == nil {
-		db, err = sqlitedb.Open(ctx, dbPath, schema.Wiki, sqlitedb.Options{Readers: 2})
+		w.DB, err = sqlitedb.Open(ctx, dbPath, schema.Wiki, sqlitedb.Options{Readers: 2})
 	}
 	if err != nil {
 		repo.Close()
 		return nil, err
 	}
-	w := &Wiki{Slug: slug, Repo: repo, DB: db, Renderer: r, Base: base, Now: time.Now}
-	w.finder = &search.Searcher{DB: db.R, Memo: w.searchMemo}
-	for _, o := range opts {
-		o(w)
-	}
-	w.indexer = w.newIndexer()
+	w.indexer.DB, w.finder = w.DB, &search.Searcher{DB: w.DB.R, Memo: w.searchMemo}
 	if err := w.checkState(ctx, built); err != nil {
 		w.Close()
 		return nil, err
@@ -112,6 +104,17 @@ func (w *Wiki) checkState(ctx context.Context, built bool) error {
 		return err
 	}
 	return w.checkRenderer(ctx)
+}
+
+// seed writes into a wiki.db being built what checkRenderer would write
+// on the first open, and the index of HEAD (index.Indexer.Build).
+func (w *Wiki) seed(ctx context.Context, tx *sqlx.Tx) error {
+	for k, v := range map[string]string{metaBase: w.Base, metaStyle: string(w.linkStyle()), metaRenderer: strconv.Itoa(w.Renderer.Version())} {
+		if err := setMeta(ctx, tx, k, v); err != nil {
+			return err
+		}
+	}
+	return w.indexer.Build(ctx, tx)
 }
 
 // checkRenderer drops what an earlier run derived with another renderer

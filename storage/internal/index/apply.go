@@ -52,12 +52,7 @@ func (ix *Indexer) write(ctx context.Context, p *indexPlan) (*written, error) {
 	if err != nil {
 		return nil, err
 	}
-	wr, err := newIndexWriter(ctx, tx, ix.Renderer.Version(), stmts)
-	if err != nil {
-		tx.Rollback()
-		return nil, err
-	}
-	w := &written{ix: ix, tx: tx, wr: wr}
+	w := &written{ix: ix, tx: tx, wr: newIndexWriter(ctx, tx, ix.Renderer.Version(), stmts)}
 	if err := ix.writePlan(ctx, w, p); err != nil {
 		w.end(false)
 		return nil, err
@@ -67,7 +62,7 @@ func (ix *Indexer) write(ctx context.Context, p *indexPlan) (*written, error) {
 
 // writePlan is write's body, inside the open transaction.
 func (ix *Indexer) writePlan(ctx context.Context, w *written, p *indexPlan) error {
-	if p.rebuild {
+	if p.rebuild && !p.fresh {
 		if err := w.wr.clear(); err != nil {
 			return err
 		}
@@ -75,12 +70,13 @@ func (ix *Indexer) writePlan(ctx context.Context, w *written, p *indexPlan) erro
 	if err := ix.writeFiles(w.wr, p); err != nil {
 		return err
 	}
-	if p.rebuild || len(p.changes) >= optimizeAfter {
+	// A fresh build's few pages make one segment per search table.
+	if (p.rebuild && !p.fresh) || len(p.changes) >= optimizeAfter {
 		if err := optimizeSearch(ctx, w.tx); err != nil {
 			return err
 		}
 	}
-	if p.rebuild {
+	if p.rebuild && !p.fresh {
 		if _, err := w.tx.ExecContext(ctx, `DELETE FROM render_cache WHERE blob NOT IN (SELECT blob FROM pages)`); err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 type indexPlan struct {
 	head    string
 	rebuild bool               // throw the derived tables away and describe head from scratch
+	fresh   bool               // a rebuild in a new database: its derived tables are empty
 	walk    *gitrepo.LogWalk   // the commits to add to the change log, oldest first; nil if none
 	changes []gitrepo.TreeFile // every file that differs at head (Blob "" when gone or not a regular file)
 }

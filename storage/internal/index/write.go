@@ -14,11 +14,12 @@ import (
 
 // indexWriter holds the statements one Sync runs many times, prepared once.
 type indexWriter struct {
-	ctx     context.Context
-	blobs   blobReader // where this catch-up reads blobs
-	tx      *sqlx.Tx
-	version int
-	stmts   map[string]*sqlx.Stmt
+	ctx      context.Context
+	blobs    blobReader // where this catch-up reads blobs
+	tx       *sqlx.Tx
+	version  int
+	stmts    map[string]*sqlx.Stmt // bound to tx, by name, as first used
+	prepared map[string]*sqlx.Stmt // prepared on the writer (Indexer.prepared), or nil
 }
 
 // blobReader reads a blob's content by id: the walk's object store while
@@ -59,26 +60,13 @@ var indexSQL = map[string]string{
 	"dropFile": `DELETE FROM files WHERE path = ?`,
 }
 
-// newIndexWriter binds the statements to tx: those prepared on the writer
-// once per open wiki (prepared, nil if that failed) are reused, since the
-// writer has a single connection; the rest are prepared here.
-func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int, prepared map[string]*sqlx.Stmt) (*indexWriter, error) {
-	wr := &indexWriter{ctx: ctx, tx: tx, version: version, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
-	for name, q := range indexSQL {
-		var st *sqlx.Stmt
-		var err error
-		if p := prepared[name]; p != nil {
-			st = tx.StmtxContext(ctx, p)
-		} else {
-			st, err = tx.PreparexContext(ctx, q)
-		}
-		if err != nil {
-			wr.close()
-			return nil, err
-		}
-		wr.stmts[name] = st
-	}
-	return wr, nil
+// newIndexWriter binds the statements to tx as they are first used: those
+// prepared on the writer once per open wiki (prepared, nil if that failed
+// or for a build in a new file) are reused, since the writer has a single
+// connection; the rest are prepared in tx. A plan so pays only for the
+// statements it runs (a new wiki's first index runs half of them).
+func newIndexWriter(ctx context.Context, tx *sqlx.Tx, version int, prepared map[string]*sqlx.Stmt) *indexWriter {
+	return &indexWriter{ctx: ctx, tx: tx, version: version, prepared: prepared, stmts: make(map[string]*sqlx.Stmt, len(indexSQL))}
 }
 
 func (wr *indexWriter) close() {
@@ -87,8 +75,36 @@ func (wr *indexWriter) close() {
 	}
 }
 
+// stmt returns the named statement bound to the transaction.
+func (wr *indexWriter) stmt(name string) (*sqlx.Stmt, error) {
+	if st := wr.stmts[name]; st != nil {
+		return st, nil
+	}
+	var st *sqlx.Stmt
+	var err error
+	if p := wr.prepared[name]; p != nil {
+		st = wr.tx.StmtxContext(wr.ctx, p)
+	} else if st, err = wr.tx.PreparexContext(wr.ctx, indexSQL[name]); err != nil {
+		return nil, err
+	}
+	wr.stmts[name] = st
+	return st, nil
+}
+
 func (wr *indexWriter) exec(name string, args ...any) error {
-	_, err := wr.stmts[name].ExecContext(wr.ctx, args...)
+	st, err := wr.stmt(name)
+	if err == nil {
+		_, err = st.ExecContext(wr.ctx, args...)
+	}
+	return err
+}
+
+// get runs a named statement that returns one row into dest.
+func (wr *indexWriter) get(dest any, name string, args ...any) error {
+	st, err := wr.stmt(name)
+	if err == nil {
+		err = st.GetContext(wr.ctx, dest, args...)
+	}
 	return err
 }
 
@@ -123,12 +139,12 @@ func (wr *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
 // text never scans the search table.
 func (wr *indexWriter) putPage(f pageState, s SearchRow, title string, r *wiki.Rendered) error {
 	var old string
-	err := wr.stmts["oldBlob"].GetContext(wr.ctx, &old, f.name)
+	err := wr.get(&old, "oldBlob", f.name)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	var rowid int64
-	err = wr.stmts["upsert"].GetContext(wr.ctx, &rowid,
+	err = wr.get(&rowid, "upsert",
 		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file,
 		wiki.NameKey(f.name), wiki.NameKey(path.Base(f.name)), wiki.IsChromePage(f.name))
 	if err != nil {
@@ -168,7 +184,7 @@ func (wr *indexWriter) removePage(f pageState) error {
 		RowID int64  `db:"rowid"`
 		Blob  string `db:"blob"`
 	}
-	err := wr.stmts["remove"].GetContext(wr.ctx, &row, f.name, f.file)
+	err := wr.get(&row, "remove", f.name, f.file)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
