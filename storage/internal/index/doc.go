@@ -9,7 +9,9 @@
 // It owns the indexer's plan (replay the commits since the watermark, or
 // rebuild when there is none or history was rewritten), its writes and
 // their SQL, and the rename detection that turns git history into
-// redirects. What it needs of the wiki it is given as fields: the
+// redirects. A new wiki's first index is written by Build into the
+// wiki.db still being built under its private name (sqlitedb.CreateDB), so
+// it costs no WAL and no flush of its own. What it needs of the wiki it is given as fields: the
 // repository, wiki.db, the renderer with the options a view renders with
 // (URL base, wikilink style) and the search code's text folding.
 //
