@@ -148,5 +148,6 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, h *tenant
 	d := changesData{Entries: changes[:min(len(changes), changesLimit)], Older: older}
 	d.HTML = changesHTML(v, d.Entries)
 	v.Data = d
+	markViewFill(w, v) // the first screen depends only on the branch: the cache may keep it
 	s.render(w, r, http.StatusOK, "changes.html", v)
 }

@@ -45,7 +45,7 @@ func (s *Server) registerUIRoutes(r *mux.Router) {
 	r.HandleFunc("/-/history/{page:.+}", s.historyRoute(viewer, s.handleHistory)).Methods(get...)
 	r.HandleFunc("/-/diff/{page:.+}", s.historyRoute(viewer, s.handleDiff)).Methods(get...)
 	r.HandleFunc("/-/backlinks/{page:.+}", s.wikiRoute(viewer, s.handleBacklinks)).Methods(get...)
-	r.HandleFunc("/-/changes", s.historyRoute(viewer, s.handleChanges)).Methods(get...)
+	r.HandleFunc("/-/changes", s.historyRoute(viewer, s.fillViews(s.handleChanges))).Methods(get...)
 	r.HandleFunc("/-/pages", s.wikiRoute(viewer, s.handleIndex)).Methods(get...)
 	r.HandleFunc("/-/search", s.wikiRoute(viewer, s.handleSearch)).Methods(get...)
 	r.HandleFunc("/-/settings", s.wikiRoute(admin, s.handleSettings)).Methods(get...)

@@ -307,3 +307,28 @@ func TestViewCacheForgetsAWikiCreatedAgain(t *testing.T) {
 	got := mustView(t, ts, "/acme/Links", owner)
 	mustContain(t, "page|text link in the new wiki", got, `href="/acme/-/edit/Start"`)
 }
+
+// TestViewCacheRecentChanges: the first screen of recent changes is kept
+// like a page view; a save shows on it at once, and hiding the history
+// from viewers turns it into a 404 at once, though it was cached.
+func TestViewCacheRecentChanges(t *testing.T) {
+	ts := mustUIWiki(t)
+	const changes = "/acme/-/changes"
+	mustCachedView(t, ts, "acme", changes, viewer)
+	rev := mustGetPage(t, ts, "/acme/-/api/pages/Team/Meeting%20Notes", editor).Revision
+	st, _, body := ts.Do(t, Request{Method: "PUT", Path: "/acme/-/api/pages/Team/Meeting%20Notes", As: editor,
+		Headers: ifMatchJSON(rev), Body: `{"content":"# Meeting Notes\n\nSaved.\n","message":"a change seen at once"}`})
+	if st != 200 {
+		t.Fatalf("save: %d %s", st, body)
+	}
+	mustContain(t, "changes after the save", viewEvicted(t, ts, "acme", changes, viewer), "a change seen at once")
+	mustCachedView(t, ts, "acme", changes, viewer)
+
+	if st, body := patchSettings(t, ts, owner, `{"hide_history_from_viewers":true}`); st != 200 {
+		t.Fatalf("PATCH: %d %s", st, body)
+	}
+	if st, _, _ := ts.Do(t, Request{Path: changes, As: viewer}); st != 404 {
+		t.Errorf("cached recent changes with history hidden from viewers: %d, want 404", st)
+	}
+	mustCachedView(t, ts, "acme", changes, editor) // editors still see it, cached
+}

@@ -20,9 +20,10 @@ import (
 // one PRAGMA data_version), one small file read — the commit of the
 // wiki's main branch — and the bytes.
 //
-// An entry is only ever stored by the page view itself (fillViews around
-// the home and page routes), for the very request path it answered, from a
-// render that storage confirms was made entirely from one commit
+// An entry is only ever stored by the view itself (fillViews around the
+// home, page and recent-changes routes), for the very request path it
+// answered, from a render that storage confirms was made entirely from one
+// commit
 // (StartViewFill / FinishViewFill). The preferences are vouched for by
 // the row's settings token, renewed with every change (ApplySettings);
 // the rest of what the page shows is in the key (the caller's role,
