@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -38,7 +39,7 @@ type ui struct {
 
 // asset is one embedded static file, with the hash that versions its URL.
 type asset struct {
-	body  []byte
+	body  []byte // what warren adds to a file (warren.css); nil: the embedded file as is
 	hash  string
 	ctype string
 }
@@ -69,15 +70,18 @@ func (u *ui) loadAssets() error {
 		if e.IsDir() {
 			continue
 		}
-		body, err := staticFS.ReadFile("static/" + e.Name())
-		if err != nil {
-			return err
-		}
+		var body []byte
 		if e.Name() == "warren.css" {
+			if body, err = staticFS.ReadFile("static/" + e.Name()); err != nil {
+				return err
+			}
 			body = append(body, "\n/* syntax highlighting (chroma) */\n"...)
 			body = append(body, markdown.HighlightCSS()...)
 		}
-		sum := sha256.Sum256(body)
+		sum, err := assetSum(e.Name(), body)
+		if err != nil {
+			return err
+		}
 		ctype := mime.TypeByExtension(path.Ext(e.Name()))
 		if ctype == "" {
 			ctype = "application/octet-stream"
@@ -85,6 +89,39 @@ func (u *ui) loadAssets() error {
 		u.assets[e.Name()] = asset{body: body, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
 	}
 	return nil
+}
+
+// assetSum hashes an asset: body if warren made it, else the embedded file,
+// streamed (the bundled diagram library alone is megabytes, which a copy
+// would keep on the heap for the server's life).
+func assetSum(name string, body []byte) ([]byte, error) {
+	h := sha256.New()
+	if body != nil {
+		h.Write(body)
+		return h.Sum(nil), nil
+	}
+	f, err := staticFS.Open("static/" + name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
+
+// content is the asset's bytes to serve: warren's own, or the embedded
+// file read in place.
+func (a asset) content(name string) (io.ReadSeeker, error) {
+	if a.body != nil {
+		return bytes.NewReader(a.body), nil
+	}
+	f, err := staticFS.Open("static/" + name)
+	if err != nil {
+		return nil, err
+	}
+	return f.(io.ReadSeeker), nil // embedded files seek
 }
 
 // loadTemplates parses the layout and partials once, then clones them for
@@ -162,7 +199,12 @@ func (s *Server) staticHandler() http.Handler {
 		}
 		w.Header().Set("Content-Type", a.ctype)
 		w.Header().Set("ETag", `"`+a.hash+`"`)
-		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+		body, err := a.content(name)
+		if err != nil {
+			s.htmlError(w, r, err)
+			return
+		}
+		http.ServeContent(w, r, name, time.Time{}, body)
 	})
 }
 

@@ -141,6 +141,18 @@ func TestStaticAssets(t *testing.T) {
 	if st != 200 || strings.Contains(hdr.Get("Cache-Control"), "immutable") {
 		t.Errorf("stale version: %d %q", st, hdr.Get("Cache-Control"))
 	}
+	// Files served as embedded (not kept on the heap): whole, and by range.
+	want, err := os.ReadFile("static/mermaid-init.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, hdr, body := ts.Do(t, Request{Path: "/-/static/mermaid-init.js"}); st != 200 || body != string(want) ||
+		!strings.Contains(hdr.Get("Content-Type"), "javascript") {
+		t.Errorf("mermaid-init.js: %d %q, %d bytes, want %d", st, hdr.Get("Content-Type"), len(body), len(want))
+	}
+	if st, _, body := ts.Do(t, Request{Path: "/-/static/mermaid-init.js", Headers: map[string]string{"Range": "bytes=10-19"}}); st != 206 || body != string(want[10:20]) {
+		t.Errorf("range of mermaid-init.js: %d %q, want 206 %q", st, body, want[10:20])
+	}
 	for _, path := range []string{"/-/static/nope.js", "/-/static/../ui.go", "/-/static/%2e%2e/ui.go", "/-/static/"} {
 		if st, _, body := ts.Do(t, Request{Path: path}); st == 200 || strings.Contains(body, "package web") {
 			t.Errorf("%s: %d, want a refusal\n%s", path, st, body)
