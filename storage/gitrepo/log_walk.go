@@ -28,24 +28,16 @@ type LogWalk struct {
 // StartLog resolves the range of Log(from, to) and orders its commits,
 // reading only commit headers; Each then describes them.
 func (r *Repo) StartLog(ctx context.Context, from, to string) (*LogWalk, error) {
-	toC, err := r.resolveCommit(ctx, to)
+	tip, stop, err := r.logEnds(ctx, from, to)
 	if err != nil {
 		return nil, err
-	}
-	var stop plumbing.Hash
-	if from != "" {
-		fromC, err := r.resolveCommit(ctx, from)
-		if err != nil {
-			return nil, err
-		}
-		stop = fromC.Hash
 	}
 	rd, err := r.OpenReader()
 	if err != nil {
 		return nil, err
 	}
 	l := &LogWalk{ObjectReader: *rd}
-	if err := l.collect(ctx, toC.Hash, stop); err != nil {
+	if err := l.collect(ctx, tip, stop); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -54,18 +46,9 @@ func (r *Repo) StartLog(ctx context.Context, from, to string) (*LogWalk, error) 
 
 // collect gathers the range as Log's ancestors does and orders it.
 func (l *LogWalk) collect(ctx context.Context, to, stop plumbing.Hash) error {
-	commits, reachedRoot, err := l.ancestors(ctx, to, stop)
+	commits, err := rangeBy(ctx, to, stop, l.commit)
 	if err != nil {
 		return err
-	}
-	if !stop.IsZero() && reachedRoot {
-		old, _, err := l.ancestors(ctx, stop, plumbing.ZeroHash)
-		if err != nil {
-			return err
-		}
-		for h := range old {
-			delete(commits, h)
-		}
 	}
 	l.order = topoOldestFirst(to, commits)
 	l.byChild = make(map[plumbing.Hash]bool, len(l.order))
@@ -75,11 +58,6 @@ func (l *LogWalk) collect(ctx context.Context, to, stop plumbing.Hash) error {
 		}
 	}
 	return nil
-}
-
-// ancestors is Repo.ancestors over the object store.
-func (l *LogWalk) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[plumbing.Hash]*object.Commit, bool, error) {
-	return ancestorsBy(ctx, start, stop, l.commit)
 }
 
 // commit reads and decodes one commit (a few hundred bytes: hashing it

@@ -29,33 +29,16 @@ func (r *Repo) Log(ctx context.Context, from, to string) ([]CommitInfo, error) {
 			return nil, err
 		}
 	}
-	toC, err := r.resolveCommit(ctx, to)
+	tip, stop, err := r.logEnds(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	var stop plumbing.Hash
-	if from != "" {
-		fromC, err := r.resolveCommit(ctx, from)
-		if err != nil {
-			return nil, err
-		}
-		stop = fromC.Hash
-	}
-	commits, reachedRoot, err := r.ancestors(ctx, toC.Hash, stop)
+	commits, err := rangeBy(ctx, tip, stop, r.commit)
 	if err != nil {
 		return nil, err
-	}
-	if !stop.IsZero() && reachedRoot {
-		old, _, err := r.ancestors(ctx, stop, plumbing.ZeroHash)
-		if err != nil {
-			return nil, err
-		}
-		for h := range old {
-			delete(commits, h)
-		}
 	}
 	var out []CommitInfo
-	for _, c := range topoOldestFirst(toC.Hash, commits) {
+	for _, c := range topoOldestFirst(tip, commits) {
 		info, err := r.commitInfo(ctx, c)
 		if err != nil {
 			return nil, err
@@ -65,14 +48,46 @@ func (r *Repo) Log(ctx context.Context, from, to string) ([]CommitInfo, error) {
 	return out, nil
 }
 
-// ancestors collects start and its ancestors, not walking through stop
-// (which is left out), and says whether a root commit was among them.
-func (r *Repo) ancestors(ctx context.Context, start, stop plumbing.Hash) (map[plumbing.Hash]*object.Commit, bool, error) {
-	return ancestorsBy(ctx, start, stop, r.commit)
+// logEnds resolves Log's range: the commit to, and the commit from (zero
+// when from is "").
+func (r *Repo) logEnds(ctx context.Context, from, to string) (tip, stop plumbing.Hash, err error) {
+	toC, err := r.resolveCommit(ctx, to)
+	if err != nil {
+		return tip, stop, err
+	}
+	if from != "" {
+		fromC, err := r.resolveCommit(ctx, from)
+		if err != nil {
+			return tip, stop, err
+		}
+		stop = fromC.Hash
+	}
+	return toC.Hash, stop, nil
 }
 
-// ancestorsBy is the walk behind Repo.ancestors and LogWalk.ancestors,
-// reading each commit with read.
+// rangeBy collects the commits of Log's range, reading each with read: tip
+// and its ancestors not walking through stop; and when that walk reached a
+// root (stop is no ancestor of tip), without stop's own ancestors.
+func rangeBy(ctx context.Context, tip, stop plumbing.Hash, read func(plumbing.Hash) (*object.Commit, error)) (map[plumbing.Hash]*object.Commit, error) {
+	commits, reachedRoot, err := ancestorsBy(ctx, tip, stop, read)
+	if err != nil {
+		return nil, err
+	}
+	if !stop.IsZero() && reachedRoot {
+		old, _, err := ancestorsBy(ctx, stop, plumbing.ZeroHash, read)
+		if err != nil {
+			return nil, err
+		}
+		for h := range old {
+			delete(commits, h)
+		}
+	}
+	return commits, nil
+}
+
+// ancestorsBy collects start and its ancestors, reading each with read,
+// not walking through stop (which is left out), and says whether a root
+// commit was among them.
 func ancestorsBy(ctx context.Context, start, stop plumbing.Hash, read func(plumbing.Hash) (*object.Commit, error)) (map[plumbing.Hash]*object.Commit, bool, error) {
 	commits := map[plumbing.Hash]*object.Commit{}
 	reachedRoot := false
