@@ -169,7 +169,8 @@ func (l *LogWalk) tree(h plumbing.Hash, i int) ([]byte, error) {
 
 // diffEntry is Repo.diffEntry over the object store.
 func (l *LogWalk) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix string, depth int, out *[]TreeChange) error {
-	return entryChange(x, y, prefix, out, func(a, b plumbing.Hash, p string) error {
+	if a, b, p, sub := entryChange(x, y, prefix, out); sub {
 		return l.diffTrees(ctx, a, b, p, depth+1, out)
-	})
+	}
+	return nil
 }

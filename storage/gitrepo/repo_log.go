@@ -242,15 +242,16 @@ func (r *Repo) diffTreesInto(ctx context.Context, a, b plumbing.Hash, prefix str
 // diffEntry records one differing entry (x from the old tree, y from the
 // new, either nil), descending into subtrees.
 func (r *Repo) diffEntry(ctx context.Context, x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange) error {
-	return entryChange(x, y, prefix, out, func(a, b plumbing.Hash, p string) error {
+	if a, b, p, sub := entryChange(x, y, prefix, out); sub {
 		return r.diffTreesInto(ctx, a, b, p, out)
-	})
+	}
+	return nil
 }
 
 // entryChange is one differing tree entry (x old, y new, either nil): a
-// file's change appended to out, or both sides' subtrees handed to descend
-// with the prefix under them.
-func entryChange(x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange, descend func(a, b plumbing.Hash, prefix string) error) error {
+// file's change is appended to out; for a subtree on either side it
+// returns both sides' trees and the prefix under them, to descend into.
+func entryChange(x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange) (a, b plumbing.Hash, sub string, descend bool) {
 	var name []byte
 	if x != nil {
 		name = x.Name
@@ -258,18 +259,17 @@ func entryChange(x, y *gitpack.TreeEntry, prefix string, out *[]TreeChange, desc
 		name = y.Name
 	}
 	p := prefix + string(name)
-	var xa, yb plumbing.Hash
 	if x != nil && x.IsDir() {
-		xa = x.ID
+		a = x.ID
 	}
 	if y != nil && y.IsDir() {
-		yb = y.ID
+		b = y.ID
 	}
-	if !xa.IsZero() || !yb.IsZero() {
-		return descend(xa, yb, p+"/")
+	if !a.IsZero() || !b.IsZero() {
+		return a, b, p + "/", true
 	}
 	*out = append(*out, treeChange(p, x, y))
-	return nil
+	return a, b, "", false
 }
 
 // treeChange describes one differing file entry.
