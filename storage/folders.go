@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
@@ -19,10 +20,7 @@ func (w *Wiki) deleteFolder(ctx context.Context, folder, baseRevision, message s
 	if err := wiki.ValidateFilePath(folder); err != nil {
 		return "", err
 	}
-	if baseRevision == "" {
-		return "", wiki.Errorf(wiki.EPRECONDITIONNEEDED, "deleting folder %q needs its current revision", folder)
-	}
-	if err := validRevision(baseRevision); err != nil {
+	if err := deletionBase("folder "+strconv.Quote(folder), baseRevision); err != nil {
 		return "", err
 	}
 	if author == nil {

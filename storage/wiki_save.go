@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
@@ -204,15 +205,22 @@ func commitMessage(msg, verb, name string) string {
 	return verb + " " + name
 }
 
+// deletionBase checks the revision a deletion names: required, since a
+// delete must never remove changes its caller has not seen, and well formed.
+// what is the deleted thing as the error names it.
+func deletionBase(what, baseRevision string) error {
+	if baseRevision == "" {
+		return wiki.Errorf(wiki.EPRECONDITIONNEEDED, "deleting %s needs its current revision", what)
+	}
+	return validRevision(baseRevision)
+}
+
 // deletePage is Delete's body; see Delete in wiki_ops.go.
 func (w *Wiki) deletePage(ctx context.Context, name, baseRevision, message string, author *wiki.Caller) (string, error) {
 	if err := wiki.ValidatePageName(name); err != nil {
 		return "", err
 	}
-	if baseRevision == "" {
-		return "", wiki.Errorf(wiki.EPRECONDITIONNEEDED, "deleting %q needs its current revision", name)
-	}
-	if err := validRevision(baseRevision); err != nil {
+	if err := deletionBase(strconv.Quote(name), baseRevision); err != nil {
 		return "", err
 	}
 	if author == nil {
