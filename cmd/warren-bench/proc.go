@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -72,6 +74,27 @@ func (s *server) stop() {
 // peakRSSMiB is the child's high-water resident memory (VmHWM).
 func (s *server) peakRSSMiB() float64 { return procStatusKiB(s.cmd.Process.Pid, "VmHWM:") / 1024 }
 
+// cpuTime is the CPU time (user and system) the child has used so far, from
+// /proc/<pid>/stat; -1 where that cannot be read.
+func (s *server) cpuTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces: count fields after it.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc CPU times (100 on
+// every Linux architecture Go supports).
+const clockTicks = 100
+
 // openFDs counts the child's open file descriptors.
 func (s *server) openFDs() int {
 	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.cmd.Process.Pid))
@@ -95,4 +118,13 @@ func procStatusKiB(pid int, key string) float64 {
 		}
 	}
 	return -1
+}
+
+// selfCPU is the CPU time (user and system) this process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -41,6 +41,7 @@ var rows = []row{
 	{key: "reopen_p50_ms"},
 	{key: "save_per_s", base: "fsync_floor_per_s", ratio: "save_vs_floor", goal: goal{key: "save_vs_floor", op: "≥", limit: 0.8}},
 	{key: "save_per_s_8wikis", base: "save_per_s", ratio: "save_8_vs_1", goal: goal{key: "save_8_vs_1", op: "≥", limit: 2}},
+	{key: "save_cpu_ms", base: "fsync_floor_cpu_ms"},
 	{key: "search_p50_ms_5k", goal: goal{key: "search_p50_ms_5k", op: "≤", limit: 5}},
 	{key: "search_rare_p50_ms_5k", goal: goal{key: "search_rare_p50_ms_5k", op: "≤", limit: 5}},
 	{key: "search_fresh_p50_ms_5k", goal: goal{key: "search_fresh_p50_ms_5k", op: "≤", limit: 5}},

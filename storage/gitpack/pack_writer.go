@@ -312,7 +312,9 @@ func (r *seqReader) seek(off int64) error {
 	}
 	sr := io.NewSectionReader(r.p.f, off, r.p.size-off)
 	if r.br == nil {
-		r.br = bufio.NewReaderSize(sr, 256<<10)
+		// A buffer no larger than what is left to read: consolidating a
+		// save's small packs copies dozens of packs of a few hundred bytes.
+		r.br = bufio.NewReaderSize(sr, int(min(256<<10, max(4<<10, r.p.size-off))))
 	} else {
 		r.br.Reset(sr)
 	}
