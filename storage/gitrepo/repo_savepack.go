@@ -135,13 +135,17 @@ func (r *Repo) packRootLocked() (*os.Root, error) {
 	return d, nil
 }
 
-// packNamesLocked lists objects/pack, sorted.
+// packNamesLocked lists objects/pack, sorted. It does not open packRoot:
+// a wiki that is only read keeps no descriptor on the directory (each
+// open wiki's descriptors count against the pool's budget).
 func (r *Repo) packNamesLocked() ([]string, error) {
-	d, err := r.packRootLocked()
-	if err != nil {
-		return nil, err
+	if r.root == nil {
+		return nil, errClosed
 	}
-	f, err := d.Open(".")
+	f, err := r.root.Open("objects/pack")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
