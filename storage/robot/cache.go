@@ -23,6 +23,7 @@ const maxCacheEntries = 50000
 
 // cache is the robot.db read cache.
 type cache struct {
+	gate    askGate
 	mu      sync.Mutex
 	conn    *sql.Conn // pinned reader that asks data_version; nil until first use
 	ask     *sql.Stmt // PRAGMA data_version, prepared on conn
@@ -40,7 +41,15 @@ type wikiEntry struct {
 
 // fresh drops the maps if robot.db changed since they were filled and
 // returns the generation that answers read now may be stored under.
+// Concurrent requests share checks (askGate); the check runs without the
+// caller's cancellation, since others may be waiting for its answer.
 func (r *Robot) fresh(ctx context.Context) (uint64, error) {
+	ctx = context.WithoutCancel(ctx)
+	return r.cache.gate.do(func() (uint64, error) { return r.ask(ctx) })
+}
+
+// ask is one check of data_version.
+func (r *Robot) ask(ctx context.Context) (uint64, error) {
 	c := &r.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()

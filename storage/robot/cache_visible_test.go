@@ -2,6 +2,9 @@ package robot_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/warren-wiki/warren/storage/robot"
@@ -57,5 +60,64 @@ func TestWikiAndRoleSeesChangesFromAnotherProcess(t *testing.T) {
 	}
 	if _, _, err := server.WikiAndRole(ctx, "acme", alice); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		t.Fatalf("after a delete by another process: %v, want ENOTFOUND", err)
+	}
+}
+
+// Concurrent requests share data_version checks, but a request is never
+// answered by a check that started before it: readers hammering the cache
+// while another process grants and revokes must see the revoke in every
+// request made wholly after the revoke returned (and before the next grant).
+func TestSharedChecksNeverAnswerFromBeforeTheRequest(t *testing.T) {
+	ctx := context.Background()
+	server, _, dir := MustOpenRobot(t)
+	cli, err := robot.OpenRobot(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	addWikiRow(t, server, "acme", "olivia", wiki.Private)
+	alice := &wiki.Caller{Login: "alice"}
+	// phase is even while the grant is revoked and nothing is changing.
+	var phase atomic.Int64
+	phase.Store(1)
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				before := phase.Load()
+				_, role, err := server.WikiAndRole(ctx, "acme", alice)
+				stable := before%2 == 0 && phase.Load() == before
+				if err != nil || (stable && role != wiki.RoleNone) {
+					errs <- fmt.Errorf("role %v, err %v, during a revoked phase: %v", role, err, stable)
+					return
+				}
+			}
+		})
+	}
+	for range 20 {
+		mustGrant(t, cli, "acme", "alice", wiki.RoleEditor)
+		if err := cli.RevokeGrant(ctx, "cli", "acme", "alice"); err != nil {
+			t.Fatal(err)
+		}
+		phase.Add(1) // revoked: even
+		for range 50 {
+			if _, _, err := server.WikiAndRole(ctx, "acme", alice); err != nil {
+				t.Fatal(err)
+			}
+		}
+		phase.Add(1) // about to grant again: odd
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }
