@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -200,6 +201,10 @@ func publicURLs(raw []string) ([]*url.URL, error) {
 // serveDebug serves pprof on its own listener so profiles are never
 // reachable through the public one.
 func serveDebug(addr string, logger *slog.Logger) {
+	// Contention is what a profile of many wikis at once most needs to
+	// show: sample lock waits and blocking too (a small cost, only here).
+	runtime.SetMutexProfileFraction(20)
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
