@@ -6,11 +6,13 @@ import (
 	"sync"
 )
 
-// deltaCacheMax bounds the resolved objects one object store keeps. A walk
-// reads tree versions newest first, and each is usually a delta against one
-// just read, so a few megabytes hold the bases that matter (a 2,000-version
-// history of a 2,000-entry tree walks as fast with 1 MiB as with 16); a
-// larger bound only raises what a request costs in memory.
+// deltaCacheMax bounds the resolved objects one object store keeps,
+// counted by the capacity of the buffers that hold them (a small object
+// resolved into a large spare keeps all of it). A walk reads tree versions
+// newest first, and each is usually a delta against one just read, so a
+// few megabytes hold the bases that matter (a 2,000-version history of a
+// 2,000-entry tree walks as fast with 1 MiB as with 16); a larger bound
+// only raises what a request costs in memory.
 const deltaCacheMax = 2 << 20
 
 // deltaItemMax is the largest object the cache keeps. One larger than the
@@ -26,8 +28,13 @@ var deltaCaches = sync.Pool{New: func() any { return newDeltaBaseCache(deltaCach
 // store left some.
 func getDeltaCache() *deltaBaseCache { return deltaCaches.Get().(*deltaBaseCache) }
 
-// release empties the cache, keeping buffers as spares, and pools it.
+// release empties the cache, keeping buffers as spares, and pools it. A
+// cache of another bound (a push's) is left to the collector: pooled, it
+// would hand the next request a bound that is not its own.
 func (c *deltaBaseCache) release() {
+	if c.max != deltaCacheMax {
+		return
+	}
 	for e := c.lru.Back(); e != nil; e = c.lru.Back() {
 		c.evict(e)
 	}
@@ -82,7 +89,7 @@ func (c *deltaBaseCache) put(p *PackFile, off int64, typ int, data []byte) {
 		return
 	}
 	c.items[k] = c.lru.PushFront(&deltaCacheItem{key: k, typ: typ, data: data})
-	c.used += len(data)
+	c.used += cap(data)
 	for c.used > c.max && c.lru.Len() > 1 {
 		c.evict(c.lru.Back())
 	}
@@ -93,7 +100,7 @@ func (c *deltaBaseCache) evict(e *list.Element) {
 	it := e.Value.(*deltaCacheItem)
 	c.lru.Remove(e)
 	delete(c.items, it.key)
-	c.used -= len(it.data)
+	c.used -= cap(it.data)
 	c.keepSpare(it.data)
 }
 
