@@ -39,3 +39,26 @@ func BenchmarkSearch5k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchFresh5k is the server's fresh-search figure without HTTP:
+// each query leaves out a word no earlier query named, so no remembered
+// screen or total can answer it (the total of the words without the
+// exclusion may be remembered, as it is in the server).
+func BenchmarkSearchFresh5k(b *testing.B) {
+	w := searchBenchWiki(b, 5000)
+	for _, q := range []string{"common", "rareword"} {
+		b.Run(q, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				qi := fmt.Sprintf("%s -zq%d", q, i)
+				res, err := w.Search(ctx, qi, 20, "")
+				if err != nil || len(res.Hits) != 20 {
+					b.Fatalf("Search(%q): %v", qi, err)
+				}
+			}
+		})
+	}
+}
