@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -28,6 +29,10 @@ type parsedQuery struct {
 	positive string // the words that must match, for the title tier
 	negative string // the words that must not, OR-ed ("" if none)
 	tags     []string
+	// hits are the words and phrases that must match, in the order of the
+	// MATCH expression's phrases, for snippets built in Go; nil when one is
+	// not ASCII (snippet.go).
+	hits []hitPhrase
 }
 
 // queryAtom is one word, phrase or tag as typed.
@@ -44,6 +49,7 @@ func parseQuery(q string) (*parsedQuery, error) {
 	pq := &parsedQuery{}
 	var groups [][]string
 	var nots []string
+	hits, asciiHits := []hitPhrase(nil), true
 	for _, a := range atoms {
 		if t, ok := strings.CutPrefix(a.text, "tag:"); ok && !a.phrase && !a.not {
 			if t = strings.ToLower(strings.TrimPrefix(t, "#")); t != "" {
@@ -61,6 +67,14 @@ func parseQuery(q string) (*parsedQuery, error) {
 		default:
 			groups = append(groups, []string{s})
 		}
+		if s != "" && !a.not {
+			t := FoldText(a.text)
+			asciiHits = asciiHits && isASCIIText(t)
+			hits = append(hits, hitPhrase{terms: queryTerms(t), prefix: !a.phrase})
+		}
+	}
+	if asciiHits && !orPhrase(groups, hits) {
+		pq.hits = hits
 	}
 	if len(groups) == 0 && len(pq.tags) == 0 {
 		return nil, wiki.Errorf(wiki.EINVALID, "the search needs at least one word to find")
@@ -82,6 +96,15 @@ func parseQuery(q string) (*parsedQuery, error) {
 		pq.match = "(" + pq.match + " NOT (" + pq.negative + "))"
 	}
 	return pq, nil
+}
+
+// orPhrase says whether a query has both OR and a phrase of several words
+// (or a word that is several tokens, like "wi-fi"): where FTS5 reads such
+// a query over many rows it reports the phrase's hits on some rows and not
+// on others, and only its own snippet follows that (snippet.go).
+func orPhrase(groups [][]string, hits []hitPhrase) bool {
+	or := slices.ContainsFunc(groups, func(g []string) bool { return len(g) > 1 })
+	return or && slices.ContainsFunc(hits, func(h hitPhrase) bool { return len(h.terms) > 1 })
 }
 
 // tiers are the title hits, then the text-only hits. A page whose name

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,10 @@ type hitRow struct {
 	Name    string `db:"name"`
 	Title   string `db:"title"`
 	Snippet string `db:"snippet"`
-	cursor  string
+	// Body is the page text when the snippet is to be built in Go
+	// (textSnippets); NULL when SQLite built it.
+	Body   sql.NullString `db:"body"`
+	cursor string
 }
 
 // tier reads up to n hits of one tier with rowid > from. Title hits come
@@ -90,10 +94,18 @@ func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from
 			args = append(args, pq.negative)
 		}
 		q += ` ORDER BY t.rowid LIMIT ?`
-	default:
+	case pq.hits == nil:
 		q, args = pq.tagFilter(`
 			SELECT f.rowid, p.name, p.title, snippet(pages_fts, 2, char(1), char(2), '…', 16) AS snippet
 			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid
+			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
+		q += ` ORDER BY f.rowid LIMIT ?`
+	default: // the text of an ASCII page, for textSnippets; FTS5's snippet of any other
+		q, args = pq.tagFilter(`
+			SELECT f.rowid, p.name, p.title,
+				CASE WHEN length(c.c2) = octet_length(c.c2) THEN c.c2 END AS body,
+				CASE WHEN length(c.c2) = octet_length(c.c2) THEN '' ELSE snippet(pages_fts, 2, char(1), char(2), '…', 16) END AS snippet
+			FROM pages_fts f JOIN pages p ON p.rowid = f.rowid JOIN pages_fts_content c ON c.id = f.rowid
 			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
 		q += ` ORDER BY f.rowid LIMIT ?`
 	}
@@ -104,7 +116,33 @@ func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from
 	for i := range rows {
 		rows[i].cursor = strconv.Itoa(t.n) + "." + strconv.FormatInt(rows[i].RowID, 10)
 	}
+	if err := s.textSnippets(ctx, pq, t, rows[:min(len(rows), n-1)]); err != nil {
+		return nil, err
+	}
 	return rows, nil
+}
+
+// textSnippets builds the snippets of the hits whose text was read for it
+// (the last row of a full read only says whether a next screen exists, and
+// is never shown). A text that is not plain ASCII after all (SQLite counts
+// the characters of invalid UTF-8 as it can) gets FTS5's snippet.
+func (s *Searcher) textSnippets(ctx context.Context, pq *parsedQuery, t searchTier, rows []hitRow) error {
+	for i := range rows {
+		r := &rows[i]
+		if !r.Body.Valid {
+			continue
+		}
+		if isASCIIText(r.Body.String) {
+			r.Snippet = textSnippet(r.Body.String, pq.hits)
+			continue
+		}
+		err := s.stmt(`SELECT snippet(pages_fts, 2, char(1), char(2), '…', 16) FROM pages_fts WHERE pages_fts MATCH ? AND rowid = ?`).
+			GetContext(ctx, &r.Snippet, t.match, r.RowID)
+		if err != nil {
+			return ftsError(err)
+		}
+	}
+	return nil
 }
 
 // ftsError turns FTS5's complaint about a query it cannot parse (which the
