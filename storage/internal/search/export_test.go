@@ -12,7 +12,7 @@ func TextTier(q string) (match string, snippet func(text string) string, err err
 	if pq.hits == nil {
 		return match, nil, nil
 	}
-	return match, func(text string) string { return textSnippet(text, pq.hits) }, nil
+	return match, func(text string) string { return textSnippet(text, pq.hits, &snippetBufs{}) }, nil
 }
 
 // Stem is stem for tests.

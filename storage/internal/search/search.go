@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,13 +149,15 @@ func Text(s string) string {
 	return cleanReplacer.Replace(s)
 }
 
-// markSnippet escapes a snippet and turns the hit delimiters into <mark>.
+// markSnippet escapes a snippet as html.EscapeString does and turns the
+// hit delimiters into <mark>, in one pass.
 func markSnippet(s string) string {
-	return markReplacer.Replace(html.EscapeString(s))
+	return markReplacer.Replace(s)
 }
 
 var (
-	markReplacer  = strings.NewReplacer(snippetOpen, "<mark>", snippetClose, "</mark>")
+	markReplacer = strings.NewReplacer(snippetOpen, "<mark>", snippetClose, "</mark>",
+		`<`, "&lt;", `>`, "&gt;", `&`, "&amp;", `'`, "&#39;", `"`, "&#34;")
 	cleanReplacer = strings.NewReplacer(snippetOpen, " ", snippetClose, " ")
 )
 

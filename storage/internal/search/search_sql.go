@@ -109,7 +109,7 @@ func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from
 			WHERE pages_fts MATCH ? AND f.rowid > ?`, "f.rowid", t.match, from)
 		q += ` ORDER BY f.rowid LIMIT ?`
 	}
-	var rows []hitRow
+	rows := make([]hitRow, 0, n)
 	if err := s.stmt(q).SelectContext(ctx, &rows, append(args, n)...); err != nil {
 		return nil, ftsError(err)
 	}
@@ -127,13 +127,14 @@ func (s *Searcher) tier(ctx context.Context, pq *parsedQuery, t searchTier, from
 // is never shown). A text that is not plain ASCII after all (SQLite counts
 // the characters of invalid UTF-8 as it can) gets FTS5's snippet.
 func (s *Searcher) textSnippets(ctx context.Context, pq *parsedQuery, t searchTier, rows []hitRow) error {
+	var bufs snippetBufs
 	for i := range rows {
 		r := &rows[i]
 		if !r.Body.Valid {
 			continue
 		}
 		if isASCIIText(r.Body.String) {
-			r.Snippet = textSnippet(r.Body.String, pq.hits)
+			r.Snippet = textSnippet(r.Body.String, pq.hits, &bufs)
 			continue
 		}
 		err := s.stmt(`SELECT snippet(pages_fts, 2, char(1), char(2), '…', 16) FROM pages_fts WHERE pages_fts MATCH ? AND rowid = ?`).

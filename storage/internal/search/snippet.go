@@ -87,49 +87,61 @@ func queryTerms(s string) []string {
 	return terms
 }
 
-// textSnippet is FTS5's snippet of an ASCII text for the phrases.
-func textSnippet(text string, phrases []hitPhrase) string {
-	toks := asciiTokens(text, make([]span, 0, 64))
-	insts := findInstances(text, toks, phrases)
-	start := bestWindow(insts, phrases, sentenceStarts(text, toks), len(toks))
-	return highlight(text, toks, insts, phrases, start)
+// snippetBufs are the buffers of textSnippet, kept from one hit to the
+// next of a results page.
+type snippetBufs struct {
+	toks, stems []span
+	arena, buf  []byte
+	insts       []instance
+	firsts      []int
+	seen        []bool
 }
 
-// findInstances lists where each phrase occurs, by token, then phrase.
-func findInstances(text string, toks []span, phrases []hitPhrase) []instance {
-	var firsts [256]bool // first bytes of the terms: a stem keeps its first byte
+// textSnippet is FTS5's snippet of an ASCII text for the phrases.
+func textSnippet(text string, phrases []hitPhrase, b *snippetBufs) string {
+	b.toks = asciiTokens(text, b.toks[:0])
+	b.findInstances(text, phrases)
+	b.firsts = sentenceStarts(text, b.toks, b.firsts[:0])
+	b.seen = append(b.seen[:0], make([]bool, len(phrases))...)
+	start := bestWindow(b.insts, phrases, b.firsts, b.seen, len(b.toks))
+	return highlight(text, b.toks, b.insts, phrases, start)
+}
+
+// findInstances lists where each phrase occurs in b.insts, by token, then
+// phrase. Only tokens that start like a term are stemmed (a stem keeps its
+// first byte); the stems share one buffer.
+func (b *snippetBufs) findInstances(text string, phrases []hitPhrase) {
+	var firsts [256]bool
 	for _, p := range phrases {
 		for _, t := range p.terms {
 			firsts[t[0]] = true
 		}
 	}
-	stems := make([]string, len(toks))
-	buf := make([]byte, 0, 64)
-	for i, t := range toks {
+	b.arena, b.stems, b.insts = b.arena[:0], append(b.stems[:0], make([]span, len(b.toks))...), b.insts[:0]
+	for i, t := range b.toks {
 		if firsts[text[t.start]|0x20] { // ASCII letters fold to lowercase, digits stay
-			buf = stemmed(buf, text, t)
-			stems[i] = string(buf)
+			b.buf = stemmed(b.buf, text, t)
+			b.stems[i] = span{len(b.arena), len(b.arena) + len(b.buf)}
+			b.arena = append(b.arena, b.buf...)
 		}
 	}
-	var insts []instance
-	for i := range toks {
+	for i := range b.toks {
 		for pi, p := range phrases {
-			if phraseAt(stems, i, p) {
-				insts = append(insts, instance{pi, i})
+			if phraseAt(b.arena, b.stems, i, p) {
+				b.insts = append(b.insts, instance{pi, i})
 			}
 		}
 	}
-	return insts
 }
 
 // phraseAt says whether phrase p occurs at token i.
-func phraseAt(stems []string, i int, p hitPhrase) bool {
+func phraseAt(arena []byte, stems []span, i int, p hitPhrase) bool {
 	if i+len(p.terms) > len(stems) {
 		return false
 	}
 	for j, term := range p.terms {
-		s := stems[i+j]
-		if s != term && !(p.prefix && j == len(p.terms)-1 && strings.HasPrefix(s, term)) {
+		s := arena[stems[i+j].start:stems[i+j].end]
+		if string(s) != term && !(p.prefix && j == len(p.terms)-1 && len(s) >= len(term) && string(s[:len(term)]) == term) {
 			return false
 		}
 	}
@@ -138,8 +150,7 @@ func phraseAt(stems []string, i int, p hitPhrase) bool {
 
 // sentenceStarts lists the tokens that begin a sentence: the first, and
 // each that follows a '.' or ':' and white space.
-func sentenceStarts(text string, toks []span) []int {
-	var firsts []int
+func sentenceStarts(text string, toks []span, firsts []int) []int {
 	for i, t := range toks {
 		j := t.start - 1
 		for j >= 0 && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
@@ -154,9 +165,8 @@ func sentenceStarts(text string, toks []span) []int {
 
 // bestWindow is the first token of the best-scored window: around each
 // hit, or from the start of its sentence (preferred a little).
-func bestWindow(insts []instance, phrases []hitPhrase, firsts []int, nDoc int) int {
+func bestWindow(insts []instance, phrases []hitPhrase, firsts []int, seen []bool, nDoc int) int {
 	best, start := 0, 0
-	seen := make([]bool, len(phrases))
 	for _, in := range insts {
 		if score, adj := windowScore(insts, phrases, seen, in.off, nDoc); score > best {
 			best, start = score, adj
@@ -236,7 +246,7 @@ func (c *coalesced) next() {
 // out: the rules of FTS5's highlight callback.
 func highlight(text string, toks []span, insts []instance, phrases []hitPhrase, start int) string {
 	var b strings.Builder
-	b.Grow(2 * snippetTokens * 8)
+	b.Grow(min(len(text), 24*snippetTokens) + 16)
 	hits := coalesced{insts: insts, phrases: phrases}
 	hits.next()
 	end := start + snippetTokens - 1
