@@ -145,11 +145,11 @@ func snippetQuery(r *rand.Rand) string {
 // snippet built in Go is FTS5's snippet() byte for byte, on every text hit.
 func TestTextSnippetMatchesFTS5(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	docs := snippetDocs(r, 300)
+	docs := snippetDocs(r, 200)
 	db := MustSearchDB(t, docs)
 	ctx := context.Background()
 	checked := 0
-	for range 400 {
+	for range 250 {
 		q := snippetQuery(r)
 		match, snippet, err := search.TextTier(q)
 		if err != nil {
