@@ -87,6 +87,30 @@ func TestOpenWikiBuildsCompleteIndex(t *testing.T) {
 	}
 }
 
+// TestOpenWikiBuildsOnePageOfTwoFiles: a new wiki.db's build skips the
+// lookups and deletes of a page's first write, but not of its second, when
+// two files are one page (Notes.md and Notes.MD): the built index is still
+// the one a rebuild on the live file writes.
+func TestOpenWikiBuildsOnePageOfTwoFiles(t *testing.T) {
+	w := MustOpenWiki(t, map[string]string{
+		"Home.md":  "# Home\n",
+		"Notes.MD": "---\ntags: [old]\naliases: [Jottings]\n---\nSee [[Home]], old text.\n",
+		"Notes.md": "---\ntags: [new]\naliases: [Scribbles]\n---\nSee [[Guide]], new text.\n",
+	})
+	built := dumpDerived(t, w.DB.R)
+	var pages int
+	if err := w.DB.R.Get(&pages, `SELECT count(*) FROM pages_fts`); err != nil || pages != 2 {
+		t.Fatalf("search rows = %d, %v; want 2 (Home, Notes)", pages, err)
+	}
+	if _, err := w.DB.W.Exec(`DELETE FROM meta WHERE key = 'indexed_commit'`); err != nil {
+		t.Fatal(err)
+	}
+	w = w.reopen(t)
+	if rebuilt := dumpDerived(t, w.DB.R); !reflect.DeepEqual(built, rebuilt) {
+		t.Fatalf("built index differs from a rebuild:\nbuilt:\n%s\nrebuilt:\n%s", strings.Join(built, "\n"), strings.Join(rebuilt, "\n"))
+	}
+}
+
 // abortingRenderer cancels the open's context on its first render, so the
 // build of a new wiki.db fails half-way through writing the index.
 type abortingRenderer struct {

@@ -108,11 +108,13 @@ func (w *Wiki) checkState(ctx context.Context, built bool) error {
 
 // seed writes into a wiki.db being built what checkRenderer would write
 // on the first open, and the index of HEAD (index.Indexer.Build).
+// The keys go in one statement: the build's connection is new, and each
+// statement it runs is compiled for it alone.
 func (w *Wiki) seed(ctx context.Context, tx *sqlx.Tx) error {
-	for k, v := range map[string]string{metaBase: w.Base, metaStyle: string(w.linkStyle()), metaRenderer: strconv.Itoa(w.Renderer.Version())} {
-		if err := setMeta(ctx, tx, k, v); err != nil {
-			return err
-		}
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?), (?, ?), (?, ?)`,
+		metaBase, w.Base, metaStyle, string(w.linkStyle()), metaRenderer, strconv.Itoa(w.Renderer.Version()))
+	if err != nil {
+		return err
 	}
 	return w.indexer.Build(ctx, tx)
 }

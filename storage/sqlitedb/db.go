@@ -24,7 +24,7 @@ func init() {
 // wikis may be open at once.
 const (
 	dsnCommon = "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=cache_size(-1000)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
+		"&_pragma=foreign_keys(1)&_pragma=cache_size(-1000)&_pragma=temp_store(MEMORY)&_time_format=sqlite" + dsnWALLimit
 	dsnWriter = dsnCommon + "&_txlock=immediate"
 	dsnReader = dsnCommon + "&_pragma=query_only(1)"
 )
@@ -51,7 +51,8 @@ type Options struct {
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it to
-// the latest version of set. A database that is corrupt or newer than this
+// the latest version of set. Its connections keep the WAL files when they
+// close (keep_wal.go). A database that is corrupt or newer than this
 // binary fails here with EUNAVAILABLE, and only the caller's wiki is affected.
 func Open(ctx context.Context, path string, set schema.Set, opt Options) (*DB, error) {
 	if opt.Readers <= 0 {
@@ -60,18 +61,11 @@ func Open(ctx context.Context, path string, set schema.Set, opt Options) (*DB, e
 	if opt.IdleTimeout <= 0 {
 		opt.IdleTimeout = 2 * time.Minute
 	}
-	w, err := sqlx.Open("sqlite", "file:"+path+dsnWriter)
-	if err != nil {
-		return nil, err
-	}
+	w := openKeepingWAL("file:" + path + dsnWriter)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(opt.IdleTimeout)
-	r, err := sqlx.Open("sqlite", "file:"+path+dsnReader)
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	r := openKeepingWAL("file:" + path + dsnReader)
 	r.SetMaxOpenConns(opt.Readers)
 	r.SetMaxIdleConns(max(1, min(opt.IdleReaders, opt.Readers)))
 	r.SetConnMaxIdleTime(opt.IdleTimeout)

@@ -14,9 +14,9 @@ import (
 )
 
 // dsnBuild opens a database that nobody else can see yet: no fsync, no
-// journal file, no shared-memory file (each file created costs more than
-// the schema), because createDB makes the finished file durable once,
-// itself. It is switched to WAL just before it is closed.
+// journal file, no WAL, no shared-memory file (each file created costs more
+// than the schema), because createDB makes the finished file durable once,
+// itself. It is marked as a WAL database once it is closed (markWAL).
 const dsnBuild = "?_pragma=locking_mode(EXCLUSIVE)&_pragma=journal_mode(MEMORY)&_pragma=synchronous(OFF)" +
 	"&_pragma=foreign_keys(1)&_txlock=immediate"
 
@@ -62,8 +62,8 @@ func CreateDB(ctx context.Context, path string, set schema.Set, seed func(*sqlx.
 	return nil
 }
 
-// buildDB creates and migrates a database at tmp and closes it, which
-// checkpoints its WAL into the file; then it fsyncs the file.
+// buildDB creates and migrates a database at tmp, seeds it and closes it;
+// then it marks the file as being in WAL mode and fsyncs it.
 func buildDB(ctx context.Context, tmp string, set schema.Set, seed func(*sqlx.Tx) error) error {
 	if err := migrateOrCopy(ctx, tmp, set); err != nil {
 		return classify(tmp, err)
@@ -76,26 +76,40 @@ func buildDB(ctx context.Context, tmp string, set schema.Set, seed func(*sqlx.Tx
 	if seed != nil {
 		err = seedDB(ctx, db, seed)
 	}
-	if err == nil {
-		_, err = db.ExecContext(ctx, "PRAGMA journal_mode=WAL")
-	}
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return classify(tmp, err)
 	}
-	if _, err := os.Lstat(tmp + "-wal"); !errors.Is(err, fs.ErrNotExist) {
-		os.Remove(tmp + "-wal")
-		os.Remove(tmp + "-shm")
-		return fmt.Errorf("build %s: its WAL was not checkpointed on close", filepath.Base(tmp))
-	}
-	f, err := os.Open(tmp)
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if err := markWAL(f); err != nil {
+		return err
+	}
 	return f.Sync()
+}
+
+// markWAL switches a closed database file, which has no journal, to WAL
+// mode as PRAGMA journal_mode=WAL would, without SQLite creating (and on
+// close deleting) a -wal file for it: the header's file format write and
+// read versions (bytes 18 and 19) are 2 in WAL mode and 1 in rollback
+// mode (https://www.sqlite.org/fileformat2.html#file_format_version_numbers),
+// and that is all the switch changes in a file nobody has open. The next
+// open then finds the database in WAL mode and writes nothing to switch.
+func markWAL(f *os.File) error {
+	var hdr [20]byte
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return err
+	}
+	if string(hdr[:16]) != "SQLite format 3\x00" || hdr[18] != 1 || hdr[19] != 1 {
+		return fmt.Errorf("build %s: not a rollback-mode SQLite file", filepath.Base(f.Name()))
+	}
+	_, err := f.WriteAt([]byte{2, 2}, 18)
+	return err
 }
 
 func seedDB(ctx context.Context, db *sqlx.DB, seed func(*sqlx.Tx) error) error {

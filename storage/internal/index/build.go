@@ -28,6 +28,7 @@ func (ix *Indexer) Build(ctx context.Context, tx *sqlx.Tx) error {
 	defer p.close()
 	p.fresh = true
 	wr := newIndexWriter(ctx, tx, ix.Renderer.Version(), nil)
+	wr.fresh = map[string]bool{}
 	defer wr.close()
 	if ix.Changed != nil {
 		defer ix.Changed()

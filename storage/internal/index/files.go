@@ -35,11 +35,9 @@ func (wr *indexWriter) putFile(f fileState) error {
 	return wr.exec("putFile", f.path, strings.ToLower(f.path), strings.ToLower(path.Base(f.path)), f.blob)
 }
 
-// setAliases replaces a page's aliases by their keys.
-func (wr *indexWriter) setAliases(page string, aliases []string) error {
-	if err := wr.exec("unalias", page); err != nil {
-		return err
-	}
+// addAliases stores a page's aliases by their keys (dropRows dropped the
+// old ones).
+func (wr *indexWriter) addAliases(page string, aliases []string) error {
 	for _, a := range aliases {
 		if k := wiki.NameKey(strings.TrimSpace(a)); k != "" && len(k) <= 1024 {
 			if err := wr.exec("alias", k, page); err != nil {

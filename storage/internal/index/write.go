@@ -20,6 +20,9 @@ type indexWriter struct {
 	version  int
 	stmts    map[string]*sqlx.Stmt // bound to tx, by name, as first used
 	prepared map[string]*sqlx.Stmt // prepared on the writer (Indexer.prepared), or nil
+	// fresh is, in a build into empty tables (Build), the pages written
+	// so far; nil otherwise. See mayHold.
+	fresh map[string]bool
 }
 
 // blobReader reads a blob's content by id: the walk's object store while
@@ -134,29 +137,43 @@ func (wr *indexWriter) addChanges(c *gitrepo.CommitInfo) error {
 	return nil
 }
 
+// mayHold reports whether the tables may hold rows of page name already,
+// to be looked up and replaced: always, except for a name's first write in
+// a fresh build, which so prepares and runs none of the lookups and
+// deletes. (Two files can be one page: Home.md and home.md.)
+func (wr *indexWriter) mayHold(name string) bool {
+	if wr.fresh == nil || wr.fresh[name] {
+		return true
+	}
+	wr.fresh[name] = true
+	return false
+}
+
 // putPage stores a page's row, search text and outgoing links. The FTS row
 // shares the page row's rowid, which an upsert keeps, so replacing a page's
 // text never scans the search table.
 func (wr *indexWriter) putPage(f pageState, s SearchRow, title string, r *wiki.Rendered) error {
+	replace := wr.mayHold(f.name)
 	var old string
-	err := wr.get(&old, "oldBlob", f.name)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	if replace {
+		err := wr.get(&old, "oldBlob", f.name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 	}
 	var rowid int64
-	err = wr.get(&rowid, "upsert",
+	err := wr.get(&rowid, "upsert",
 		f.name, strings.ToLower(f.name), title, f.blob, f.revision, formatTime(f.at), f.file,
 		wiki.NameKey(f.name), wiki.NameKey(path.Base(f.name)), wiki.IsChromePage(f.name))
 	if err != nil {
 		return err
 	}
-	if err := wr.setAliases(f.name, r.Aliases); err != nil {
-		return err
+	if replace {
+		if err := wr.dropRows(f.name, rowid); err != nil {
+			return err
+		}
 	}
-	if err := wr.exec("ftsDelete", rowid); err != nil {
-		return err
-	}
-	if err := wr.exec("ttlDelete", rowid); err != nil {
+	if err := wr.addAliases(f.name, r.Aliases); err != nil {
 		return err
 	}
 	if err := wr.exec("ftsInsert", rowid, s.Name, s.Title, s.Body, s.Fold); err != nil {
@@ -165,10 +182,10 @@ func (wr *indexWriter) putPage(f pageState, s SearchRow, title string, r *wiki.R
 	if err := wr.exec("ttlInsert", rowid, s.Name, s.Title); err != nil {
 		return err
 	}
-	if err := wr.setTags(f.name, r.Tags); err != nil {
+	if err := wr.addTags(f.name, r.Tags); err != nil {
 		return err
 	}
-	if err := wr.setLinks(f.name, r.Links); err != nil {
+	if err := wr.addLinks(f.name, r.Links); err != nil {
 		return err
 	}
 	if old != "" && old != f.blob {
@@ -190,30 +207,32 @@ func (wr *indexWriter) removePage(f pageState) error {
 	} else if err != nil {
 		return err
 	}
-	if err := wr.exec("ftsDelete", row.RowID); err != nil {
-		return err
-	}
-	if err := wr.exec("ttlDelete", row.RowID); err != nil {
-		return err
-	}
-	if err := wr.exec("unlink", f.name); err != nil {
-		return err
-	}
-	if err := wr.exec("untag", f.name); err != nil {
-		return err
-	}
-	if err := wr.exec("unalias", f.name); err != nil {
+	if err := wr.dropRows(f.name, row.RowID); err != nil {
 		return err
 	}
 	return wr.exec("prune", row.Blob, row.Blob)
 }
 
-// setLinks replaces a page's outgoing links with lower-cased targets, the
-// form pages.lname and the renderer's data-wikilink use.
-func (wr *indexWriter) setLinks(src string, targets []string) error {
-	if err := wr.exec("unlink", src); err != nil {
-		return err
+// dropRows deletes what is derived from page name (whose row has rowid)
+// besides its row: search text, links, tags and aliases.
+func (wr *indexWriter) dropRows(name string, rowid int64) error {
+	for _, st := range []string{"ftsDelete", "ttlDelete"} {
+		if err := wr.exec(st, rowid); err != nil {
+			return err
+		}
 	}
+	for _, st := range []string{"unlink", "untag", "unalias"} {
+		if err := wr.exec(st, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addLinks stores a page's outgoing links (dropRows dropped the old ones)
+// with lower-cased targets, the form pages.lname and the renderer's
+// data-wikilink use.
+func (wr *indexWriter) addLinks(src string, targets []string) error {
 	for _, t := range targets {
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
 			if err := wr.exec("link", src, t, wiki.NameKey(t)); err != nil {
@@ -229,12 +248,9 @@ func (wr *indexWriter) cache(blob string, r *wiki.Rendered) error {
 	return wr.exec("cache", blob, wr.version, r.HTML, r.TOC)
 }
 
-// setTags replaces a page's front-matter tags; the renderer has already
-// made them distinct ignoring case.
-func (wr *indexWriter) setTags(page string, tags []string) error {
-	if err := wr.exec("untag", page); err != nil {
-		return err
-	}
+// addTags stores a page's front-matter tags (dropRows dropped the old
+// ones); the renderer has already made them distinct ignoring case.
+func (wr *indexWriter) addTags(page string, tags []string) error {
 	for _, t := range tags {
 		if t = strings.TrimSpace(t); t != "" {
 			if err := wr.exec("tag", page, strings.ToLower(t), t); err != nil {
