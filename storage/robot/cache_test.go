@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -14,12 +13,7 @@ import (
 // answer.
 func TestCachedRoleSeesRevokeFromAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	server, _, dir := MustOpenRobot(t)
-	cliRobot, err := robot.OpenRobot(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cliRobot.Close()
+	server, cliRobot := MustOpenServerAndCLI(t)
 	addWikiRow(t, server, "acme", "olivia", wiki.Private)
 	mustGrant(t, server, "acme", "alice", wiki.RoleEditor)
 	alice := &wiki.Caller{Login: "alice"}

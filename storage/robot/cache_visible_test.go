@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -16,12 +15,7 @@ import (
 // to the very next call.
 func TestWikiAndRoleSeesChangesFromAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	server, _, dir := MustOpenRobot(t)
-	cli, err := robot.OpenRobot(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	server, cli := MustOpenServerAndCLI(t)
 	addWikiRow(t, server, "acme", "olivia", wiki.Private)
 	mustGrant(t, server, "acme", "alice", wiki.RoleEditor)
 	alice := &wiki.Caller{Login: "alice"}
@@ -69,12 +63,7 @@ func TestWikiAndRoleSeesChangesFromAnotherProcess(t *testing.T) {
 // request made wholly after the revoke returned (and before the next grant).
 func TestSharedChecksNeverAnswerFromBeforeTheRequest(t *testing.T) {
 	ctx := context.Background()
-	server, _, dir := MustOpenRobot(t)
-	cli, err := robot.OpenRobot(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	server, cli := MustOpenServerAndCLI(t)
 	addWikiRow(t, server, "acme", "olivia", wiki.Private)
 	alice := &wiki.Caller{Login: "alice"}
 	// phase is even while the grant is revoked and nothing is changing.

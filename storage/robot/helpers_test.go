@@ -20,6 +20,19 @@ func (c *robotClock) In(d time.Duration) time.Time { return c.t.Add(d) }
 
 // MustOpenRobot opens a fresh robot.db in a temporary data directory,
 // driven by the returned clock.
+// MustOpenServerAndCLI opens a robot.db twice, as the server and as the CLI
+// in another process would: through connections of their own.
+func MustOpenServerAndCLI(tb testing.TB) (server, cli *robot.Robot) {
+	tb.Helper()
+	server, _, dir := MustOpenRobot(tb)
+	cli, err := robot.OpenRobot(context.Background(), dir)
+	if err != nil {
+		tb.Fatalf("OpenRobot: %v", err)
+	}
+	tb.Cleanup(func() { cli.Close() })
+	return server, cli
+}
+
 func MustOpenRobot(tb testing.TB) (*robot.Robot, *robotClock, string) {
 	tb.Helper()
 	dir := tb.TempDir()
