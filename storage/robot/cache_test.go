@@ -4,28 +4,50 @@ import (
 	"context"
 	"testing"
 
+	"github.com/warren-wiki/warren/storage/robot"
 	"github.com/warren-wiki/warren/wiki"
 )
+
+// lookup is one way a request learns a wiki's row and a caller's role.
+type lookup func(ctx context.Context, slug string, c *wiki.Caller) (*wiki.Wiki, wiki.Role, error)
+
+// findThenRole is FindWiki followed by Role.
+func findThenRole(r *robot.Robot) lookup {
+	return func(ctx context.Context, slug string, c *wiki.Caller) (*wiki.Wiki, wiki.Role, error) {
+		w, err := r.FindWiki(ctx, slug)
+		if err != nil {
+			return nil, wiki.RoleNone, err
+		}
+		role, err := r.Role(ctx, w, c)
+		return w, role, err
+	}
+}
 
 // The server answers from memory, but a grant revoked, a visibility changed
 // or a wiki deleted by another process (the CLI, through connections of
 // its own) applies to the very next request: no time-to-live, no stale
-// answer.
-func TestCachedRoleSeesRevokeFromAnotherProcess(t *testing.T) {
+// answer — through either way of asking.
+func TestCachedRoleSeesChangesFromAnotherProcess(t *testing.T) {
+	for name, ask := range map[string]func(*robot.Robot) lookup{
+		"FindWiki then Role": findThenRole,
+		"WikiAndRole":        func(r *robot.Robot) lookup { return r.WikiAndRole },
+	} {
+		t.Run(name, func(t *testing.T) { seesChangesFromAnotherProcess(t, ask) })
+	}
+}
+
+func seesChangesFromAnotherProcess(t *testing.T, ask func(*robot.Robot) lookup) {
 	ctx := context.Background()
-	server, cliRobot := MustOpenServerAndCLI(t)
+	server, cli := MustOpenServerAndCLI(t)
+	look := ask(server)
 	addWikiRow(t, server, "acme", "olivia", wiki.Private)
 	mustGrant(t, server, "acme", "alice", wiki.RoleEditor)
 	alice := &wiki.Caller{Login: "alice"}
 	role := func() wiki.Role {
 		t.Helper()
-		w, err := server.FindWiki(ctx, "acme")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := server.Role(ctx, w, alice)
-		if err != nil {
-			t.Fatal(err)
+		w, r, err := look(ctx, "acme", alice)
+		if err != nil || w.Slug != "acme" {
+			t.Fatalf("lookup: %v %v", w, err)
 		}
 		return r
 	}
@@ -34,26 +56,26 @@ func TestCachedRoleSeesRevokeFromAnotherProcess(t *testing.T) {
 			t.Fatalf("role = %v, want editor", got)
 		}
 	}
-	if err := cliRobot.RevokeGrant(ctx, "cli", "acme", "alice"); err != nil {
+	if err := cli.RevokeGrant(ctx, "cli", "acme", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if got := role(); got != wiki.RoleNone {
 		t.Fatalf("after a revoke by another process: role = %v, want none", got)
 	}
-	if _, err := cliRobot.UpdateWiki(ctx, "cli", "acme", wiki.WikiUpdate{Visibility: ptr(wiki.Internal)}); err != nil {
+	if _, err := cli.UpdateWiki(ctx, "cli", "acme", wiki.WikiUpdate{Visibility: ptr(wiki.Internal)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := role(); got != wiki.RoleViewer {
 		t.Fatalf("after making the wiki internal elsewhere: role = %v, want viewer", got)
 	}
-	if _, err := cliRobot.DB.W.Exec(`DELETE FROM wikis WHERE slug = 'acme'`); err != nil {
+	if _, err := cli.DB.W.Exec(`DELETE FROM wikis WHERE slug = 'acme'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := server.FindWiki(ctx, "acme"); wiki.ErrorCode(err) != wiki.ENOTFOUND {
+	if _, _, err := look(ctx, "acme", alice); wiki.ErrorCode(err) != wiki.ENOTFOUND {
 		t.Fatalf("after a delete by another process: %v, want ENOTFOUND", err)
 	}
-	addWikiRow(t, cliRobot, "acme", "olivia", wiki.Public)
-	if w, err := server.FindWiki(ctx, "acme"); err != nil || w.Visibility != wiki.Public {
+	addWikiRow(t, cli, "acme", "olivia", wiki.Public)
+	if w, _, err := look(ctx, "acme", alice); err != nil || w.Visibility != wiki.Public {
 		t.Fatalf("a wiki created elsewhere after a cached miss: %v %v", w, err)
 	}
 }
