@@ -2,10 +2,7 @@ package gitrepo_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/warren-wiki/warren/storage/gitrepo"
@@ -37,30 +34,18 @@ func walkAll(tb testing.TB, r *gitrepo.Repo, from, to string) ([]gitrepo.CommitI
 // deletions, merges — for every kind of range, packed or loose.
 func TestLogWalkDescribesWhatLogDoes(t *testing.T) {
 	dir := storetest.MustGitRepo(t, map[string]string{"Home.md": "home\n", "Team/Old.md": "old\n"})
-	work := filepath.Join(t.TempDir(), "w")
-	storetest.MustGit(t, filepath.Dir(work), "clone", "-q", dir, work)
-	write := func(name, content string) {
-		p := filepath.Join(work, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		storetest.MustGit(t, work, "add", name)
-		storetest.MustGit(t, work, "commit", "-qm", "edit "+name)
-	}
-	root := strings.TrimSpace(storetest.MustGit(t, work, "rev-parse", "HEAD"))
-	storetest.MustGit(t, work, "checkout", "-q", "-b", "side")
-	write("Team/Deep/Side.md", "side 1\n")
-	storetest.MustGit(t, work, "checkout", "-q", "main")
-	write("Main.md", "main 1\n")
-	mark := strings.TrimSpace(storetest.MustGit(t, work, "rev-parse", "HEAD"))
-	storetest.MustGit(t, work, "rm", "-q", "Team/Old.md")
-	storetest.MustGit(t, work, "commit", "-qm", "remove old")
-	storetest.MustGit(t, work, "merge", "-q", "--no-ff", "-m", "merge side", "side")
-	write("Home.md", "after merge\n")
-	storetest.MustGit(t, work, "push", "-q", "origin", "main")
+	work := storetest.MustClone(t, dir)
+	root := work.Head()
+	work.Git("checkout", "-q", "-b", "side")
+	work.Commit("Team/Deep/Side.md", "side 1\n")
+	work.Git("checkout", "-q", "main")
+	work.Commit("Main.md", "main 1\n")
+	mark := work.Head()
+	work.Git("rm", "-q", "Team/Old.md")
+	work.Git("commit", "-qm", "remove old")
+	work.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+	work.Commit("Home.md", "after merge\n")
+	work.Git("push", "-q", "origin", "main")
 	r, err := gitrepo.OpenRepo(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -89,9 +74,9 @@ func TestLogWalkDescribesWhatLogDoes(t *testing.T) {
 		r.Reload()
 	}
 	// A force push: the old head is no longer an ancestor of main.
-	storetest.MustGit(t, work, "reset", "-q", "--hard", root)
-	write("Other.md", "rewritten\n")
-	storetest.MustGit(t, work, "push", "-q", "-f", "origin", "main")
+	work.Git("reset", "-q", "--hard", root)
+	work.Commit("Other.md", "rewritten\n")
+	work.Git("push", "-q", "-f", "origin", "main")
 	r.Reload()
 	if l := compare(head, storetest.RepoHead(t, r)); l.HasChildOf(head) {
 		t.Errorf("a rewritten history must not look like it descends from the old head")

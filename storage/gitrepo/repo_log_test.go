@@ -3,7 +3,6 @@ package gitrepo_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -95,26 +94,18 @@ func blobOf(tb testing.TB, dir, rev, path string) string {
 // what git rev-list from..to does.
 func TestRepoLogMergesAndForcePush(t *testing.T) {
 	dir := storetest.MustGitRepo(t, map[string]string{"Home.md": "home\n"})
-	work := filepath.Join(t.TempDir(), "w")
-	storetest.MustGit(t, filepath.Dir(work), "clone", "-q", dir, work)
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		storetest.MustGit(t, work, "add", name)
-		storetest.MustGit(t, work, "commit", "-qm", "edit "+name)
-	}
-	root := strings.TrimSpace(storetest.MustGit(t, work, "rev-parse", "HEAD"))
-	storetest.MustGit(t, work, "checkout", "-q", "-b", "side")
-	write("Side.md", "side 1\n")
-	write("Side.md", "side 2\n")
-	storetest.MustGit(t, work, "checkout", "-q", "main")
-	write("Main.md", "main 1\n")
-	watermark := strings.TrimSpace(storetest.MustGit(t, work, "rev-parse", "HEAD"))
-	write("Main.md", "main 2\n")
-	storetest.MustGit(t, work, "merge", "-q", "--no-ff", "-m", "merge side", "side")
-	write("Home.md", "after merge\n")
-	storetest.MustGit(t, work, "push", "-q", "origin", "main")
+	work := storetest.MustClone(t, dir)
+	root := work.Head()
+	work.Git("checkout", "-q", "-b", "side")
+	work.Commit("Side.md", "side 1\n")
+	work.Commit("Side.md", "side 2\n")
+	work.Git("checkout", "-q", "main")
+	work.Commit("Main.md", "main 1\n")
+	watermark := work.Head()
+	work.Commit("Main.md", "main 2\n")
+	work.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+	work.Commit("Home.md", "after merge\n")
+	work.Git("push", "-q", "origin", "main")
 	r, err := gitrepo.OpenRepo(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -161,9 +152,9 @@ func TestRepoLogMergesAndForcePush(t *testing.T) {
 	check("", head)
 	check(root, head)
 	// A force push: the watermark is no longer an ancestor of main.
-	storetest.MustGit(t, work, "reset", "-q", "--hard", root)
-	write("Other.md", "rewritten\n")
-	storetest.MustGit(t, work, "push", "-q", "-f", "origin", "main")
+	work.Git("reset", "-q", "--hard", root)
+	work.Commit("Other.md", "rewritten\n")
+	work.Git("push", "-q", "-f", "origin", "main")
 	check(head, storetest.RepoHead(t, r))
 }
 
@@ -249,22 +240,14 @@ func TestRepoHistory(t *testing.T) {
 // page is not listed, changes made on a merged branch are.
 func TestRepoHistoryThroughMerge(t *testing.T) {
 	dir := storetest.MustGitRepo(t, map[string]string{"Home.md": "home\n", "Page.md": "p0\n"})
-	work := filepath.Join(t.TempDir(), "w")
-	storetest.MustGit(t, filepath.Dir(work), "clone", "-q", dir, work)
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		storetest.MustGit(t, work, "add", name)
-		storetest.MustGit(t, work, "commit", "-qm", "edit "+name+" "+content)
-	}
-	storetest.MustGit(t, work, "checkout", "-q", "-b", "side")
-	write("Page.md", "p1 on side\n")
-	storetest.MustGit(t, work, "checkout", "-q", "main")
-	write("Home.md", "home 2\n")
-	storetest.MustGit(t, work, "merge", "-q", "--no-ff", "-m", "merge", "side")
-	write("Home.md", "home 3\n")
-	storetest.MustGit(t, work, "push", "-q", "origin", "main")
+	work := storetest.MustClone(t, dir)
+	work.Git("checkout", "-q", "-b", "side")
+	work.Commit("Page.md", "p1 on side\n")
+	work.Git("checkout", "-q", "main")
+	work.Commit("Home.md", "home 2\n")
+	work.Git("merge", "-q", "--no-ff", "-m", "merge", "side")
+	work.Commit("Home.md", "home 3\n")
+	work.Git("push", "-q", "origin", "main")
 	r, err := gitrepo.OpenRepo(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -130,3 +130,44 @@ func RepoWantCode(tb testing.TB, err error, want string) {
 		tb.Fatalf("error = %v (code %q), want code %q", err, got, want)
 	}
 }
+
+// WorkClone is a working clone of a bare repository, for tests that build
+// a history with the git CLI (branches, merges, pushes) the way people do.
+type WorkClone struct {
+	tb  testing.TB
+	Dir string
+}
+
+// MustClone clones bare into a new temporary directory.
+func MustClone(tb testing.TB, bare string) *WorkClone {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "w")
+	MustGit(tb, filepath.Dir(dir), "clone", "-q", bare, dir)
+	return &WorkClone{tb: tb, Dir: dir}
+}
+
+// Git runs the git CLI in the clone.
+func (w *WorkClone) Git(args ...string) string {
+	w.tb.Helper()
+	return MustGit(w.tb, w.Dir, args...)
+}
+
+// Commit writes name (making its folders) and commits it as "edit <name>".
+func (w *WorkClone) Commit(name, content string) {
+	w.tb.Helper()
+	p := filepath.Join(w.Dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		w.tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		w.tb.Fatal(err)
+	}
+	w.Git("add", name)
+	w.Git("commit", "-qm", "edit "+name)
+}
+
+// Head is the commit the clone's HEAD names.
+func (w *WorkClone) Head() string {
+	w.tb.Helper()
+	return strings.TrimSpace(w.Git("rev-parse", "HEAD"))
+}
