@@ -46,11 +46,7 @@ func TestLogWalkDescribesWhatLogDoes(t *testing.T) {
 	work.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
 	work.Commit("Home.md", "after merge\n")
 	work.Git("push", "-q", "origin", "main")
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	head := storetest.RepoHead(t, r)
 	compare := func(from, to string) *gitrepo.LogWalk {
 		t.Helper()

@@ -139,11 +139,7 @@ func TestRepoCommitKeepsExecutableMode(t *testing.T) {
 	storetest.MustGit(t, work, "update-index", "--chmod=+x", "tool.sh")
 	storetest.MustGit(t, work, "commit", "-qm", "exec")
 	storetest.MustGit(t, work, "push", "-q", "origin", "main")
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	id := storetest.RepoMustCommit(t, r, storetest.RepoHead(t, r), map[string]string{"tool.sh": "#!/bin/sh\necho hi\n"})
 	if got := storetest.MustGit(t, dir, "ls-tree", id, "tool.sh"); !strings.HasPrefix(got, "100755 ") {
 		t.Fatalf("mode lost: %q", got)

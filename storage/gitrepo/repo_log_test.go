@@ -44,11 +44,7 @@ func repoFastImport(tb testing.TB, n int) (string, []string) {
 
 func TestRepoLogLinear(t *testing.T) {
 	dir, ids := repoFastImport(t, 2000)
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	all, err := r.Log(ctx, "", ids[len(ids)-1])
 	if err != nil {
@@ -106,11 +102,7 @@ func TestRepoLogMergesAndForcePush(t *testing.T) {
 	work.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
 	work.Commit("Home.md", "after merge\n")
 	work.Git("push", "-q", "origin", "main")
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	head := storetest.RepoHead(t, r)
 	check := func(from, to string) []gitrepo.CommitInfo {
@@ -194,11 +186,7 @@ func TestRepoDiff(t *testing.T) {
 
 func TestRepoHistory(t *testing.T) {
 	dir, ids := repoFastImport(t, 100)
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	// p3.md was written by commits 3, 10, 17, ..., 94: 14 commits.
 	var want []string
@@ -248,11 +236,7 @@ func TestRepoHistoryThroughMerge(t *testing.T) {
 	work.Git("merge", "-q", "--no-ff", "-m", "merge", "side")
 	work.Commit("Home.md", "home 3\n")
 	work.Git("push", "-q", "origin", "main")
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	for _, path := range []string{"Page.md", "Home.md"} {
 		revs, err := r.History(context.Background(), path, 0, "")
 		if err != nil {

@@ -88,11 +88,7 @@ func TestRepoRefNameInjection(t *testing.T) {
 // them) are read, moved and deleted correctly, and git agrees afterwards.
 func TestRepoPackedRefs(t *testing.T) {
 	dir := storetest.MustGitRepo(t, map[string]string{"Home.md": "x"})
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	c1 := storetest.RepoHead(t, r)
 	storetest.MustGit(t, dir, "tag", "-a", "-m", "annotated", "v1", c1)
@@ -212,11 +208,7 @@ func TestRepoIgnoresPackWithoutIndex(t *testing.T) {
 	if err := os.WriteFile(bogus, []byte("PACK half written"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	for range 2 {
 		data, _, err := r.ReadFile(ctx, "", "Home.md")

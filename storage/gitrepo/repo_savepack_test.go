@@ -109,11 +109,7 @@ func TestPackCutShortByCrashIsPassedOver(t *testing.T) {
 	r.Close()
 	packDir := filepath.Join(dir, "objects", "pack")
 	cut := cutShortPacks(t, packDir)
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r = storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	if got, _, err := r.ReadFile(ctx, "", "Home.md"); err != nil || string(got) != "kept\n" {
 		t.Fatalf("ReadFile beside cut-short packs = %q, %v", got, err)

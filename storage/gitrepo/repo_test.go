@@ -75,11 +75,7 @@ func TestRepoOpenNotARepository(t *testing.T) {
 
 func TestRepoOpenGitCLIRepo(t *testing.T) {
 	dir := storetest.MustGitRepo(t, map[string]string{"Home.md": "hello\n"})
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	// git clone --bare packs its refs: main lives only in packed-refs.
 	if _, err := os.Stat(filepath.Join(dir, "refs/heads/main")); err == nil {
 		t.Fatal("expected main only in packed-refs")
@@ -141,16 +137,12 @@ func TestRepoRevisionForms(t *testing.T) {
 func TestRepoUnbornHead(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "empty.git")
 	storetest.MustGit(t, filepath.Dir(dir), "init", "-q", "--bare", "-b", "main", dir)
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := storetest.MustOpenRepo(t, dir)
 	ctx := context.Background()
 	if h := storetest.RepoHead(t, r); h != "" {
 		t.Fatalf("Head of empty repo = %q", h)
 	}
-	_, err = r.ListFiles(ctx, "")
+	_, err := r.ListFiles(ctx, "")
 	storetest.RepoWantCode(t, err, wiki.ENOTFOUND)
 	if log, err := r.Log(ctx, "", ""); err != nil || len(log) != 0 {
 		t.Fatalf("Log of empty repo = %v, %v", log, err)

@@ -27,6 +27,17 @@ func MustInitRepo(tb testing.TB, files map[string]string) *gitrepo.Repo {
 	return r
 }
 
+// MustOpenRepo opens the repository at dir, closed when the test ends.
+func MustOpenRepo(tb testing.TB, dir string) *gitrepo.Repo {
+	tb.Helper()
+	r, err := gitrepo.OpenRepo(dir)
+	if err != nil {
+		tb.Fatalf("OpenRepo: %v", err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
 // MustGitRepo builds a bare repository with the real git CLI: one commit on
 // main holding files (path → content), the layout other tools (An Otter
 // Wiki, GitHub wikis) would have written. It returns the bare directory.
