@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/warren-wiki/warren/storage/gitproto"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 )
 
 // TestCloneVsGit clones one generated repository (2,000 commits over 2,000
@@ -49,7 +50,7 @@ func TestCloneVsGit(t *testing.T) {
 	}
 	t.Logf("repository: %s", runGit(t, dir, "count-objects", "-v"))
 
-	warrenURL := serveGitObserved(t, mustOpenRepo(t, dir), gitproto.ReceiveOptions{}, nil)
+	warrenURL := serveGitObserved(t, storetest.MustOpenRepo(t, dir), gitproto.ReceiveOptions{}, nil)
 	gitSrv := &gitBackend{dir: dir}
 	gitHTTP := httptest.NewServer(gitSrv)
 	defer gitHTTP.Close()

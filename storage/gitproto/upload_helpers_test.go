@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/warren-wiki/warren/storage/gitproto"
-	"github.com/warren-wiki/warren/storage/gitrepo"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 )
 
 // mustHistoryRepo builds a bare repository with git fast-import: `commits`
@@ -84,21 +84,10 @@ func writeHistory(w *bytes.Buffer, commits, files int) {
 	}
 }
 
-// mustOpenRepo opens a bare repository with storage.OpenRepo.
-func mustOpenRepo(tb testing.TB, dir string) *gitrepo.Repo {
-	tb.Helper()
-	r, err := gitrepo.OpenRepo(dir)
-	if err != nil {
-		tb.Fatalf("OpenRepo: %v", err)
-	}
-	tb.Cleanup(func() { r.Close() })
-	return r
-}
-
 // serveDir serves the bare repository dir and returns its URL.
 func serveDir(tb testing.TB, dir string) string {
 	tb.Helper()
-	return MustServeGit(tb, mustOpenRepo(tb, dir), gitproto.ReceiveOptions{})
+	return MustServeGit(tb, storetest.MustOpenRepo(tb, dir), gitproto.ReceiveOptions{})
 }
 
 // commitInBare adds commits to a bare repository from a scratch clone

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/warren-wiki/warren/storage/gitproto"
+	"github.com/warren-wiki/warren/storage/internal/storetest"
 )
 
 // getInfoRefs fetches the advertisement for service with extra headers.
@@ -99,7 +100,7 @@ func TestInfoRefsReceivePack(t *testing.T) {
 func TestInfoRefsProtocolV2FallsBack(t *testing.T) {
 	dir := mustHistoryRepo(t, 3, 5, "repack", "-adq")
 	var sawV2 atomic.Bool
-	url := serveGitObserved(t, mustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
+	url := serveGitObserved(t, storetest.MustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
 		if strings.Contains(r.Header.Get("Git-Protocol"), "version=2") {
 			sawV2.Store(true)
 		}
@@ -171,7 +172,7 @@ func TestCloneSideBandProgress(t *testing.T) {
 func TestFetchManyLocalCommits(t *testing.T) {
 	dir := mustHistoryRepo(t, 200, 100, "repack", "-adq")
 	var uploads atomic.Int32
-	url := serveGitObserved(t, mustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
+	url := serveGitObserved(t, storetest.MustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
 			uploads.Add(1)
 		}
@@ -205,7 +206,7 @@ func TestFetchManyLocalCommits(t *testing.T) {
 func TestFetchAnnotatedTagAutoFollow(t *testing.T) {
 	dir := mustHistoryRepo(t, 10, 10, "repack", "-adq")
 	var uploads atomic.Int32
-	url := serveGitObserved(t, mustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
+	url := serveGitObserved(t, storetest.MustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
 			uploads.Add(1)
 		}
@@ -234,7 +235,7 @@ func TestCloneGzipRequestBody(t *testing.T) {
 		runGit(t, dir, "branch", fmt.Sprintf("topic-%02d", i), fmt.Sprintf("main~%d", i))
 	}
 	var gz atomic.Int32
-	url := serveGitObserved(t, mustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
+	url := serveGitObserved(t, storetest.MustOpenRepo(t, dir), gitproto.ReceiveOptions{}, func(r *http.Request) {
 		if r.Header.Get("Content-Encoding") == "gzip" {
 			gz.Add(1)
 		}
