@@ -115,17 +115,8 @@ var voidTags = map[string]bool{"br": true, "hr": true, "img": true, "input": tru
 func topLevelStarts(htm string) []int {
 	var starts []int
 	depth := 0
-	for i := 0; ; {
-		j := strings.IndexByte(htm[i:], '<')
-		if j < 0 {
-			return starts
-		}
-		start := i + j
-		k := strings.IndexByte(htm[start:], '>')
-		if k < 0 {
-			return starts
-		}
-		tag := htm[start+1 : start+k]
+	for start, end := range tagSpans(htm) {
+		tag := htm[start+1 : end-1]
 		name, _, _ := strings.Cut(strings.TrimPrefix(tag, "/"), " ")
 		switch {
 		case strings.HasPrefix(tag, "/"):
@@ -140,8 +131,8 @@ func topLevelStarts(htm string) []int {
 			}
 			depth++
 		}
-		i = start + k + 1
 	}
+	return starts
 }
 
 var tagsRE = regexp.MustCompile(`<[^>]*>`)

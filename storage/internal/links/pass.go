@@ -3,6 +3,7 @@ package links
 import (
 	"context"
 	"html"
+	"iter"
 	"net/url"
 	"strings"
 
@@ -89,27 +90,35 @@ func (lp *linkPass) run(ctx context.Context, from, htm string, depth int) (strin
 	return b.String(), nil
 }
 
-// scanTags finds the <a>, <img> and <div> tags with a reference. Sanitized
-// HTML quotes every attribute and escapes every "<" in text, so a "<" always
-// starts a tag.
+// scanTags finds the <a>, <img> and <div> tags with a reference.
 func scanTags(htm string) []tagRef {
 	var out []tagRef
-	for i := 0; ; {
-		j := strings.IndexByte(htm[i:], '<')
-		if j < 0 {
-			return out
-		}
-		start := i + j
-		k := strings.IndexByte(htm[start:], '>')
-		if k < 0 {
-			return out
-		}
-		end := start + k + 1
+	for start, end := range tagSpans(htm) {
 		if t, ok := tagRefOf(htm[start:end]); ok {
 			t.start, t.end = start, end
 			out = append(out, t)
 		}
-		i = end
+	}
+	return out
+}
+
+// tagSpans yields where each tag of sanitized HTML starts and ends (past
+// its ">"). Sanitized HTML quotes every attribute and escapes every "<" in
+// text, so a "<" always starts a tag.
+func tagSpans(htm string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for i := 0; ; {
+			j := strings.IndexByte(htm[i:], '<')
+			if j < 0 {
+				return
+			}
+			start := i + j
+			k := strings.IndexByte(htm[start:], '>')
+			if k < 0 || !yield(start, start+k+1) {
+				return
+			}
+			i = start + k + 1
+		}
 	}
 }
 

@@ -66,22 +66,19 @@ func spans(in []textdiff.Span) []wiki.DiffSpan {
 
 // Counts counts the added and removed lines of a diff.
 func Counts(lines []wiki.DiffLine) (added, removed int) {
-	for _, l := range lines {
-		switch l.Op {
-		case '+':
-			added++
-		case '-':
-			removed++
-		}
-	}
-	return added, removed
+	return countOps(lines, func(l wiki.DiffLine) byte { return l.Op })
 }
 
 // FileCounts counts the added and removed lines between two texts, without
 // the word marks Lines computes.
 func FileCounts(a, b []byte) (added, removed int) {
-	for _, l := range textdiff.DiffLines(a, b) {
-		switch l.Op {
+	return countOps(textdiff.DiffLines(a, b), func(l textdiff.Line) byte { return l.Op })
+}
+
+// countOps counts the lines whose op is '+' and '-'.
+func countOps[L any](lines []L, op func(L) byte) (added, removed int) {
+	for _, l := range lines {
+		switch op(l) {
 		case '+':
 			added++
 		case '-':
