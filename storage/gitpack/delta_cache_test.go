@@ -37,11 +37,7 @@ func TestDeltaCacheBoundCountsBuffers(t *testing.T) {
 	if len(big) < 20 || len(small) < 5 {
 		t.Fatalf("history has %d versions of the big page and %d small pages", len(big), len(small))
 	}
-	st, err := gitpack.OpenObjectStore(repo.Dir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, repo.Dir())
 	read := func(h plumbing.Hash) {
 		t.Helper()
 		if _, _, err := st.Read(h); err != nil {

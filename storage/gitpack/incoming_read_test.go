@@ -51,6 +51,18 @@ func mustWrite(tb testing.TB, path, text string) {
 	}
 }
 
+// mustOpenStore opens the object store of the repository at dir, closed
+// when the test ends.
+func mustOpenStore(tb testing.TB, dir string) *gitpack.ObjectStore {
+	tb.Helper()
+	st, err := gitpack.OpenObjectStore(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(st.Close)
+	return st
+}
+
 // mustPack is the pack git would push for everything in work.
 func mustPack(tb testing.TB, work string) []byte {
 	tb.Helper()
@@ -135,11 +147,7 @@ func TestPushedPackReadsAsGitDoes(t *testing.T) {
 	if err := in.Install(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := gitpack.OpenObjectStore(repo.Dir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, repo.Dir())
 	for h, o := range want {
 		typ, data, err := st.Read(h)
 		if err != nil || plumbing.ObjectType(typ) != o.typ || !bytes.Equal(data, o.data) {

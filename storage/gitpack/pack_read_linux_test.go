@@ -38,11 +38,7 @@ func TestReadingKeepsNoPackPagesResident(t *testing.T) {
 	if err := in.Install(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := gitpack.OpenObjectStore(repo.Dir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t, repo.Dir())
 	for h := range want {
 		if _, _, err := st.Read(h); err != nil {
 			t.Fatal(err)
