@@ -1,6 +1,11 @@
 package gitrepo
 
-import "path"
+import (
+	"io"
+	"path"
+
+	"github.com/go-git/go-billy/v5/osfs"
+)
 
 // held keeps what HoldRefLock took reachable: an *os.File nobody refers to
 // is closed by its finalizer at the next collection, and closing the guard
@@ -30,3 +35,8 @@ var GeometricSplit = geometricSplit
 
 // MaxSmallPacks is the number of packs past which commits start a merge.
 const MaxSmallPacks = maxSmallPacks
+
+// OpenForGit opens a file of the repository the way go-git's storage does.
+func OpenForGit(r *Repo, name string) (io.ReadSeekCloser, error) {
+	return completePacksFS{osfs.New(r.dir, osfs.WithBoundOS()), r.packIsWholeLocked}.Open(name)
+}
