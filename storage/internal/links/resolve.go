@@ -2,12 +2,10 @@ package links
 
 import (
 	"context"
-	"encoding/json"
 	"path"
 	"sort"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/warren-wiki/warren/wiki"
 )
 
@@ -208,75 +206,6 @@ func (r *Resolver) resolveRefs(ctx context.Context, from string, refs []linkRef)
 		}
 	}
 	return out, nil
-}
-
-// keySets are the distinct index keys of a set of probes.
-type keySets struct {
-	pageKeys, pageBases, aliasKeys, filePaths, fileBases map[string]bool
-}
-
-// candidates fetches every row any probe could match.
-func (r *Resolver) candidates(ctx context.Context, lists map[linkRef][]probe) (*candidates, error) {
-	ks := keySets{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}}
-	for _, ps := range lists {
-		for _, p := range ps {
-			switch p.kind {
-			case probePage:
-				ks.pageKeys[wiki.NameKey(p.key)] = true
-			case probePageBase:
-				ks.pageBases[wiki.NameKey(p.key)] = true
-			case probeAlias:
-				ks.aliasKeys[wiki.NameKey(p.key)] = true
-			case probeFile:
-				ks.filePaths[strings.ToLower(p.key)] = true
-			case probeFileBase:
-				ks.fileBases[strings.ToLower(p.key)] = true
-			}
-		}
-	}
-	c := &candidates{aliases: map[string][]string{}}
-	if len(ks.pageKeys)+len(ks.pageBases) > 0 {
-		err := sqlx.SelectContext(ctx, r.DB, &c.pages, `
-			SELECT name, nkey, nbase FROM pages WHERE nkey IN (SELECT value FROM json_each(?))
-			UNION SELECT name, nkey, nbase FROM pages WHERE nbase IN (SELECT value FROM json_each(?)) AND chrome = 0`,
-			jsonKeys(ks.pageKeys), jsonKeys(ks.pageBases))
-		if err != nil {
-			return nil, err
-		}
-	}
-	if len(ks.aliasKeys) > 0 {
-		var rows []struct {
-			Key  string `db:"akey"`
-			Page string `db:"page"`
-		}
-		err := sqlx.SelectContext(ctx, r.DB, &rows, `SELECT akey, page FROM aliases WHERE akey IN (SELECT value FROM json_each(?)) ORDER BY page`, jsonKeys(ks.aliasKeys))
-		if err != nil {
-			return nil, err
-		}
-		for _, row := range rows {
-			c.aliases[row.Key] = append(c.aliases[row.Key], row.Page)
-		}
-	}
-	if len(ks.filePaths)+len(ks.fileBases) > 0 {
-		err := sqlx.SelectContext(ctx, r.DB, &c.files, `
-			SELECT path, lpath, lbase FROM files WHERE lpath IN (SELECT value FROM json_each(?))
-			UNION SELECT path, lpath, lbase FROM files WHERE lbase IN (SELECT value FROM json_each(?))`,
-			jsonKeys(ks.filePaths), jsonKeys(ks.fileBases))
-		if err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
-}
-
-// jsonKeys is a key set as a JSON array for json_each.
-func jsonKeys(set map[string]bool) string {
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	b, _ := json.Marshal(keys)
-	return string(b)
 }
 
 // match applies one probe to the fetched rows.
