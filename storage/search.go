@@ -47,8 +47,8 @@ func (w *Wiki) backlinks(ctx context.Context, name string) ([]wiki.PageInfo, err
 	var pages []wiki.PageInfo
 	err := w.DB.R.SelectContext(ctx, &pages, `
 		SELECT DISTINCT p.name, p.title, p.blob, p.revision FROM links l JOIN pages p ON p.name = l.src
-		WHERE (l.dkey = ?1 OR l.dkey IN (SELECT akey FROM aliases WHERE page = ?2)
-		       OR (l.dkey = ?3 AND NOT EXISTS (SELECT 1 FROM pages r WHERE r.nkey = ?3)))
+		WHERE l.dkey IN (SELECT ?1 UNION ALL SELECT akey FROM aliases WHERE page = ?2
+		       UNION ALL SELECT ?3 WHERE NOT EXISTS (SELECT 1 FROM pages r WHERE r.nkey = ?3))
 		  AND l.src != ?2 ORDER BY p.name`, wiki.NameKey(name), name, base)
 	return pages, err
 }
