@@ -15,6 +15,7 @@ import (
 	"github.com/warren-wiki/warren/schema"
 	"github.com/warren-wiki/warren/storage/gitrepo"
 	"github.com/warren-wiki/warren/storage/internal/index"
+	"github.com/warren-wiki/warren/storage/internal/prefs"
 	"github.com/warren-wiki/warren/storage/internal/search"
 	"github.com/warren-wiki/warren/storage/sqlitedb"
 	"github.com/warren-wiki/warren/wiki"
@@ -100,10 +101,20 @@ func (w *Wiki) checkState(ctx context.Context, built bool) error {
 		w.style.Store(&s)
 		return nil
 	}
+	stamp, ok := prefs.StampOf(w.DB.Path) // before the reads, as in ensureStyle
 	if err := w.loadLinkStyle(ctx); err != nil {
 		return err
 	}
-	return w.checkRenderer(ctx)
+	if err := w.checkRenderer(ctx); err != nil {
+		return err
+	}
+	// The style in force is now the preference's and the indexes': what
+	// the first view's ensureStyle would check again while wiki.db stays
+	// as it was.
+	if s := w.style.Load(); ok && s != nil && *s == w.linkStyle() {
+		w.styleStamp.Store(&stamp)
+	}
+	return nil
 }
 
 // seed writes into a wiki.db being built what checkRenderer would write
