@@ -130,14 +130,21 @@ func TestLinkStyleChangedByAnotherProcess(t *testing.T) {
 	if v, _ := server.View(ctx, "Home", ""); !strings.Contains(v.HTML, `href="/test/Target"`) {
 		t.Fatalf("text|page: %s", v.HTML)
 	}
-	cli := mustOpenDir(t, server.Dir)
-	p := wiki.DefaultPreferences()
-	p.LinkStyle = wiki.LinkPageText
-	if err := cli.SetPreferences(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	cli.Close()
+	setStyleElsewhere(t, server.Dir, wiki.LinkPageText)
 	if v, _ := server.View(ctx, "Home", ""); !strings.Contains(v.HTML, `href="/test/Label"`) {
 		t.Errorf("the server still renders the old style: %s", v.HTML)
+	}
+}
+
+// setStyleElsewhere sets the wiki's link style through a handle of its own,
+// as the CLI in another process would.
+func setStyleElsewhere(t *testing.T, dir string, style wiki.LinkStyle) {
+	t.Helper()
+	cli := mustOpenDir(t, dir)
+	defer cli.Close()
+	p := wiki.DefaultPreferences()
+	p.LinkStyle = style
+	if err := cli.SetPreferences(context.Background(), p); err != nil {
+		t.Fatal(err)
 	}
 }

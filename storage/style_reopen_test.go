@@ -15,13 +15,7 @@ func TestLinkStyleChangedBeforeTheFirstViewAfterAReopen(t *testing.T) {
 	ctx := context.Background()
 	w := MustOpenWiki(t, map[string]string{"Home.md": "[[Label|Target]]", "Target.md": "t", "Label.md": "l"})
 	server := w.reopen(t)
-	cli := mustOpenDir(t, server.Dir)
-	p := wiki.DefaultPreferences()
-	p.LinkStyle = wiki.LinkPageText
-	if err := cli.SetPreferences(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	cli.Close()
+	setStyleElsewhere(t, server.Dir, wiki.LinkPageText)
 	if v, _ := server.View(ctx, "Home", ""); !strings.Contains(v.HTML, `href="/test/Label"`) {
 		t.Errorf("the first view after the reopen renders the old style: %s", v.HTML)
 	}
